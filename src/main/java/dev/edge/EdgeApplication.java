@@ -1,0 +1,80 @@
+package dev.edge;
+
+import dev.edge.config.EdgeOptions;
+import dev.edge.config.OptionException;
+import dev.edge.config.OptionsParser;
+import dev.edge.config.OptionsParser.Option;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * {@code java -jar edge.jar [options] [APP]}: validates the options (a bad one prints one line and
+ * exits 2), then starts the Spring context that {@link EdgeWiring} fills.
+ */
+@SpringBootConfiguration(proxyBeanMethods = false)
+@Import(EdgeWiring.class)
+public class EdgeApplication {
+
+  /** Exit status for a bad option or a missing app jar. */
+  public static final int EXIT_USAGE = 2;
+
+  /** Entry point. */
+  public static void main(String[] args) {
+    PrintStream out = System.out;
+    if (Arrays.asList(args).contains("--help")) {
+      out.print(usage());
+      return;
+    }
+    try {
+      OptionsParser.rejectUnknown(args);
+    } catch (OptionException e) {
+      failUsage(e);
+    }
+    OptionsListener options = new OptionsListener();
+    SpringApplication app = new SpringApplication(EdgeApplication.class);
+    app.setWebApplicationType(WebApplicationType.NONE);
+    app.setLogStartupInfo(false);
+    app.addListeners(options);
+    app.addInitializers(context -> context.getBeanFactory().registerSingleton("edgeOptions", options.parsed));
+    app.run(args);
+  }
+
+  static String usage() {
+    StringBuilder text = new StringBuilder("usage: java -jar edge.jar [options] [APP]\n\n");
+    text.append("APP is an app jar started as `java -jar APP` per worker; without it the edge serves its demo app.\n");
+    text.append("Options (--name=value; also settable in application.yml or the environment):\n");
+    for (Option option : OptionsParser.OPTIONS) {
+      text.append(String.format("  --%-22s %s (default: %s)%n", option.name(), option.expected(), option.defaultValue()));
+    }
+    return text.toString();
+  }
+
+  private static void failUsage(OptionException e) {
+    System.err.println("edge: " + e.getMessage());
+    System.exit(EXIT_USAGE);
+  }
+
+  /** Parses the options once the environment (arguments, application.yml, env) is complete. */
+  private static final class OptionsListener implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
+    private EdgeOptions parsed;
+
+    @Override
+    public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+      ConfigurableEnvironment env = event.getEnvironment();
+      List<String> positional = Arrays.stream(event.getArgs()).filter(arg -> !arg.startsWith("--")).toList();
+      try {
+        parsed = new OptionsParser(env::getProperty, positional).parse();
+      } catch (OptionException e) {
+        failUsage(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.edge;
+
+/**
+ * The one error type of the request path: every failure the edge answers itself carries a {@link
+ * Reason}, which fixes the status, the title and the stable reason code of the problem response.
+ *
+ * <p>Instances are stackless: they describe expected outcomes (a full queue, a dead worker), not
+ * programming errors, and are created on the hot path under load.
+ */
+public final class EdgeException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final Reason reason;
+
+  /** Creates an error for {@code reason} with a detail message for logs and the problem body. */
+  public EdgeException(Reason reason, String detail) {
+    super(detail, null, false, false);
+    this.reason = reason;
+  }
+
+  /** Creates an error for {@code reason} whose detail is the reason's title. */
+  public EdgeException(Reason reason) {
+    this(reason, reason.title());
+  }
+
+  /** What went wrong, as a status and a stable code. */
+  public Reason reason() {
+    return reason;
+  }
+
+  /**
+   * Every response the edge generates itself. The code is part of the contract (users alert on
+   * it); the table is mirrored in {@code docs/edge/CONTRACTS.md}.
+   */
+  public enum Reason {
+    NOT_FOUND(404, 0, "Not found", "not_found"),
+    METHOD_NOT_ALLOWED(405, 0, "Method not allowed", "method_not_allowed"),
+    QUEUE_FULL(503, 1, "Server busy", "queue_full"),
+    QUEUE_TIMEOUT(504, 0, "Queue timeout", "queue_timeout"),
+    WORKER_UNAVAILABLE(503, 1, "No worker could take the request", "worker_unavailable"),
+    WORKER_FAILED(502, 0, "Worker failed before answering", "worker_failed"),
+    UPSTREAM_TIMEOUT(504, 0, "Worker did not answer in time", "upstream_timeout"),
+    SHUTTING_DOWN(503, 1, "Server shutting down", "shutting_down"),
+    INTERNAL(500, 0, "Internal error", "internal_error");
+
+    private final int status;
+    private final int retryAfterSeconds;
+    private final String title;
+    private final String code;
+
+    Reason(int status, int retryAfterSeconds, String title, String code) {
+      this.status = status;
+      this.retryAfterSeconds = retryAfterSeconds;
+      this.title = title;
+      this.code = code;
+    }
+
+    /** The HTTP status. */
+    public int status() {
+      return status;
+    }
+
+    /** Seconds for {@code Retry-After}, or 0 for none. */
+    public int retryAfterSeconds() {
+      return retryAfterSeconds;
+    }
+
+    /** The short human title. */
+    public String title() {
+      return title;
+    }
+
+    /** The stable machine-readable code, e.g. {@code queue_full}. */
+    public String code() {
+      return code;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.edge;
+
+import dev.edge.EdgeException.Reason;
+import dev.edge.observe.RequestIds;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The only place an error becomes a response: an {@code application/problem+json} body with {@code
+ * type}, {@code title}, {@code status}, {@code detail}, {@code reason} and {@code requestId}, plus
+ * {@code Retry-After} where the reason has one and {@code X-Request-Id} always.
+ *
+ * <p>An error after the response headers went out cannot be answered; the connection is closed
+ * instead, so the client sees a truncated response rather than a corrupt one.
+ */
+public final class ErrorResponder {
+
+  private static final Logger LOG = LoggerFactory.getLogger("edge.errors");
+
+  private final JsonMapper json;
+
+  /** Creates a responder writing with {@code json}. */
+  public ErrorResponder(JsonMapper json) {
+    this.json = json;
+  }
+
+  /** Answers {@code error} for the request, or closes the connection if that is too late. */
+  public Mono<Void> respond(
+      Throwable error, HttpServerRequest req, HttpServerResponse res, String requestId) {
+    EdgeException edge = asEdgeException(error, req, requestId);
+    if (res.hasSentHeaders()) {
+      LOG.warn("request {} {} {} failed after the response started: {}", requestId, req.method(), req.uri(), edge.getMessage());
+      return Mono.error(error);
+    }
+    Reason reason = edge.reason();
+    if (reason.status() >= 500) {
+      LOG.warn("request {} {} {} -> {} {}: {}", requestId, req.method(), req.uri(), reason.status(), reason.code(), edge.getMessage());
+    }
+    res.headers(new DefaultHttpHeaders(false));
+    res.status(reason.status())
+        .header(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+        .header(RequestIds.HEADER, requestId)
+        .header(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    if (reason.retryAfterSeconds() > 0) {
+      res.header(HttpHeaderNames.RETRY_AFTER, Integer.toString(reason.retryAfterSeconds()));
+    }
+    return res.sendString(Mono.just(body(edge, requestId))).then();
+  }
+
+  String body(EdgeException error, String requestId) {
+    Reason reason = error.reason();
+    Map<String, Object> problem = new LinkedHashMap<>();
+    problem.put("type", "about:blank");
+    problem.put("title", reason.title());
+    problem.put("status", reason.status());
+    problem.put("detail", error.getMessage());
+    problem.put("reason", reason.code());
+    problem.put("requestId", requestId);
+    return json.writeValueAsString(problem);
+  }
+
+  private static EdgeException asEdgeException(Throwable error, HttpServerRequest req, String requestId) {
+    if (error instanceof EdgeException edge) {
+      return edge;
+    }
+    LOG.error("request {} {} {}: unexpected error", requestId, req.method(), req.uri(), error);
+    return new EdgeException(Reason.INTERNAL, "unexpected error; see the edge log for request " + requestId);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.edge.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The edge's process options, validated; fixed for the life of the process. Defaults and meanings
+ * are listed in {@code docs/edge/CONTRACTS.md} and printed by {@code --help}.
+ *
+ * @param httpPort port of the HTTP listener; 0 picks a free one
+ * @param bindAddress address the listener binds
+ * @param app the app jar to run ({@code java -jar APP} per worker), or {@code null} for the demo
+ * @param workers workers per app
+ * @param maxInflight concurrent requests one worker may have
+ * @param maxQueue requests an app may queue when all its workers are full
+ * @param queueTimeout longest time a request may wait in the queue
+ * @param readTimeout longest time to a worker's response headers
+ * @param startTimeout longest time from spawn to READY
+ * @param socketDir parent directory of the edge's 0700 socket directory
+ * @param cacheDir where derived files (the demo's class-data archive) are kept
+ * @param transport how workers listen: a Unix socket or a loopback TCP port
+ * @param healthPath the readiness path probed on each worker
+ * @param workerJavaOptions JVM options for worker processes
+ */
+public record EdgeOptions(
+    int httpPort,
+    String bindAddress,
+    Path app,
+    int workers,
+    int maxInflight,
+    int maxQueue,
+    Duration queueTimeout,
+    Duration readTimeout,
+    Duration startTimeout,
+    Path socketDir,
+    Path cacheDir,
+    Transport transport,
+    String healthPath,
+    List<String> workerJavaOptions) {
+
+  /** How a worker listens. */
+  public enum Transport {
+    /** A Unix domain socket in the edge's socket directory ({@code EDGE_WORKER_SOCKET}). */
+    UNIX,
+    /** A free loopback TCP port ({@code EDGE_WORKER_PORT}), for apps that cannot bind a socket. */
+    TCP
+  }
+
+  /** The app id: the jar's file name without {@code .jar}, or {@code demo}. */
+  public String appId() {
+    if (app == null) {
+      return "demo";
+    }
+    String name = app.getFileName().toString();
+    String base = name.endsWith(".jar") ? name.substring(0, name.length() - 4) : name;
+    String id = base.replaceAll("[^A-Za-z0-9_.-]", "-");
+    return id.isEmpty() ? "app" : id;
+  }
+}

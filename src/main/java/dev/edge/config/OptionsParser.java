@@ -1,0 +1,180 @@
+package dev.edge.config;
+
+import dev.edge.config.EdgeOptions.Transport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Turns raw option values (from {@code --name=value}, {@code application.yml} or the environment,
+ * as Spring resolves them) into {@link EdgeOptions}, or fails with an {@link OptionException} whose
+ * message names the option, the value and what was expected.
+ */
+public final class OptionsParser {
+
+  /** Every option the edge accepts, with its default and what it expects, for errors and help. */
+  public static final List<Option> OPTIONS =
+      List.of(
+          new Option("http-port", "8080", "a port 0-65535 (0 = any free port)"),
+          new Option("bind-address", "0.0.0.0", "an IP address or host name to listen on"),
+          new Option("app", "", "an app jar that exists (or the APP argument)"),
+          new Option("workers", "cores, at least 2", "an integer 1-256"),
+          new Option("max-inflight", "32", "an integer 1-10000"),
+          new Option("max-queue", "1000", "an integer 0-1000000"),
+          new Option("queue-timeout-ms", "30000", "milliseconds 1-3600000"),
+          new Option("read-timeout-ms", "30000", "milliseconds 1-3600000"),
+          new Option("start-timeout-ms", "60000", "milliseconds 1-3600000"),
+          new Option("socket-dir", "<tmpdir>/edge-<user>", "a directory path of at most 60 characters"),
+          new Option("cache-dir", "~/.cache/edge", "a directory path"),
+          new Option("transport", "unix", "unix or tcp"),
+          new Option("health-path", "/ready", "a path starting with /"),
+          new Option("worker-java-options", "(see docs)", "JVM options separated by spaces"));
+
+  /** Default JVM options of demo workers: small, fast-starting JVMs. */
+  public static final String DEMO_JAVA_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx128m";
+
+  private final Function<String, String> source;
+  private final List<String> positional;
+
+  /**
+   * @param source resolves an option name to its raw value, or null when unset
+   * @param positional the non-option command-line arguments
+   */
+  public OptionsParser(Function<String, String> source, List<String> positional) {
+    this.source = source;
+    this.positional = positional;
+  }
+
+  /** Rejects {@code --name} arguments that are not edge options (Spring's dotted keys pass). */
+  public static void rejectUnknown(String[] args) {
+    for (String arg : args) {
+      if (!arg.startsWith("--")) {
+        continue;
+      }
+      String name = arg.substring(2).split("=", 2)[0];
+      if (name.contains(".") || OPTIONS.stream().anyMatch(o -> o.name().equals(name))) {
+        continue;
+      }
+      throw new OptionException(
+          "unknown option --" + name + " (expected one of: "
+              + String.join(", ", OPTIONS.stream().map(o -> "--" + o.name()).toList()) + ")");
+    }
+  }
+
+  /** Parses and validates every option. */
+  public EdgeOptions parse() {
+    Path app = app();
+    List<String> javaOptions = split(raw("worker-java-options", app == null ? DEMO_JAVA_OPTIONS : ""));
+    Path socketDir = Path.of(raw("socket-dir", defaultSocketDir()));
+    if (socketDir.toAbsolutePath().toString().length() > 60) {
+      throw invalid("socket-dir", socketDir.toString(), "a directory path of at most 60 characters, so socket paths stay under 100");
+    }
+    return new EdgeOptions(
+        integer("http-port", 8080, 0, 65535),
+        nonBlank("bind-address", "0.0.0.0"),
+        app,
+        integer("workers", Math.max(2, Runtime.getRuntime().availableProcessors()), 1, 256),
+        integer("max-inflight", 32, 1, 10_000),
+        integer("max-queue", 1000, 0, 1_000_000),
+        millis("queue-timeout-ms", 30_000),
+        millis("read-timeout-ms", 30_000),
+        millis("start-timeout-ms", 60_000),
+        socketDir.toAbsolutePath(),
+        Path.of(raw("cache-dir", Path.of(System.getProperty("user.home"), ".cache", "edge").toString())).toAbsolutePath(),
+        transport(),
+        healthPath(),
+        javaOptions);
+  }
+
+  private Path app() {
+    if (positional.size() > 1) {
+      throw new OptionException("APP: " + positional + " (expected: at most one app jar)");
+    }
+    String value = positional.isEmpty() ? source.apply("app") : positional.get(0);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    Path path = Path.of(value).toAbsolutePath();
+    if (!Files.isRegularFile(path)) {
+      throw invalid("app", value, "an app jar that exists");
+    }
+    return path;
+  }
+
+  private Transport transport() {
+    String value = raw("transport", "unix");
+    try {
+      return Transport.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw invalid("transport", value, "unix or tcp");
+    }
+  }
+
+  private String healthPath() {
+    String value = raw("health-path", "/ready");
+    if (!value.startsWith("/") || value.contains(" ") || value.contains("?")) {
+      throw invalid("health-path", value, "a path starting with / (no query)");
+    }
+    return value;
+  }
+
+  private int integer(String name, int fallback, int min, int max) {
+    String value = source.apply(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(name, value, "an integer " + min + "-" + max);
+  }
+
+  private Duration millis(String name, int fallback) {
+    return Duration.ofMillis(integer(name, fallback, 1, 3_600_000));
+  }
+
+  private String nonBlank(String name, String fallback) {
+    String value = raw(name, fallback);
+    if (value.isBlank()) {
+      throw invalid(name, value, "a non-empty value");
+    }
+    return value.trim();
+  }
+
+  private String raw(String name, String fallback) {
+    String value = source.apply(name);
+    return value == null ? fallback : value;
+  }
+
+  private static List<String> split(String options) {
+    return new ArrayList<>(Arrays.asList(options.trim().split("\\s+"))).stream().filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static String defaultSocketDir() {
+    String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
+    return Path.of(System.getProperty("java.io.tmpdir"), "edge-" + user).toString();
+  }
+
+  private static OptionException invalid(String name, String value, String expected) {
+    return new OptionException("--" + name + ": \"" + value + "\" is not valid (expected: " + expected + ")");
+  }
+
+  /**
+   * One option.
+   *
+   * @param name the name as written after {@code --}
+   * @param defaultValue the default, as shown to users
+   * @param expected what a valid value looks like
+   */
+  public record Option(String name, String defaultValue, String expected) {}
+}

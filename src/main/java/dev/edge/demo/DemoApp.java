@@ -1,0 +1,143 @@
+package dev.edge.demo;
+
+import dev.edge.sdk.EdgeWorker;
+import dev.edge.sdk.WorkerEnvironment;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The built-in demo app: what the edge serves when no app jar is given, and the fixture for tests
+ * and benchmarks. It runs in child JVMs through the worker SDK.
+ *
+ * <p>Endpoints: {@code GET /} (HTML), {@code GET /hello}, {@code GET /bytes?n=N}, {@code GET
+ * /sleep?ms=N}, {@code POST /echo}, {@code GET /worker} (JSON), {@code GET /crash}.
+ */
+public final class DemoApp {
+
+  /** Largest body {@code /bytes} produces: 1 GiB. */
+  static final long MAX_BYTES = 1L << 30;
+
+  private static final int CHUNK = 64 * 1024;
+  private static final ByteBuf FILLER =
+      Unpooled.unreleasableBuffer(
+          Unpooled.directBuffer(CHUNK).writeBytes("x".repeat(CHUNK).getBytes(StandardCharsets.US_ASCII)));
+  private static final String HELLO = "hello from edge\n";
+  private static final String PAGE =
+      "<!doctype html><html><head><meta charset=\"utf-8\"><title>edge demo</title></head>"
+          + "<body><h1>edge demo app</h1><p>Served by an edge worker.</p>"
+          + "<ul><li><a href=\"/hello\">/hello</a></li><li><a href=\"/worker\">/worker</a></li>"
+          + "<li><a href=\"/status\">/status</a></li></ul></body></html>\n";
+
+  private final WorkerEnvironment env;
+
+  DemoApp(WorkerEnvironment env) {
+    this.env = env;
+  }
+
+  /** Entry point of a demo worker process. */
+  public static void main(String[] args) {
+    DemoApp app = new DemoApp(WorkerEnvironment.current());
+    EdgeWorker.serve(app::handle);
+  }
+
+  Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+    QueryStringDecoder query = new QueryStringDecoder(req.uri());
+    String path = query.path();
+    HttpMethod method = req.method();
+    boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+    if (path.equals("/echo") && method.equals(HttpMethod.POST)) {
+      return echo(req, res);
+    }
+    if (!read) {
+      return text(res.status(405), "method not allowed\n");
+    }
+    switch (path) {
+      case "/":
+        return res.header(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").sendString(Mono.just(PAGE));
+      case "/hello":
+        return text(res, HELLO);
+      case "/bytes":
+        return bytes(res, number(query, "n", 0, MAX_BYTES));
+      case "/sleep":
+        long ms = number(query, "ms", 0, 600_000);
+        return ms < 0 ? text(res.status(400), "ms: expected 0..600000\n")
+            : Mono.delay(Duration.ofMillis(ms)).then(Mono.defer(() -> Mono.from(text(res, "slept " + ms + " ms\n"))));
+      case "/worker":
+        return res.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(Mono.just(workerJson()));
+      case "/crash":
+        Runtime.getRuntime().halt(1);
+        return Mono.empty();
+      default:
+        return text(res.status(404), "not found\n");
+    }
+  }
+
+  private Publisher<Void> echo(HttpServerRequest req, HttpServerResponse res) {
+    String type = req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+    String length = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+    res.header(HttpHeaderNames.CONTENT_TYPE, type);
+    if (length != null) {
+      res.header(HttpHeaderNames.CONTENT_LENGTH, length);
+    }
+    return res.send(req.receive().retain());
+  }
+
+  private static Publisher<Void> bytes(HttpServerResponse res, long n) {
+    if (n < 0) {
+      return text(res.status(400), "n: expected 0.." + MAX_BYTES + "\n");
+    }
+    res.header(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
+        .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(n));
+    Flux<ByteBuf> chunks =
+        Flux.generate(
+            () -> n,
+            (left, sink) -> {
+              if (left <= 0) {
+                sink.complete();
+                return 0L;
+              }
+              int size = (int) Math.min(CHUNK, left);
+              sink.next(FILLER.retainedSlice(0, size));
+              return left - size;
+            });
+    return res.send(chunks);
+  }
+
+  private static Publisher<Void> text(HttpServerResponse res, String body) {
+    return res.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8").sendString(Mono.just(body));
+  }
+
+  /** Reads a non-negative number parameter; -1 if it is malformed or out of range. */
+  private static long number(QueryStringDecoder query, String name, long fallback, long max) {
+    List<String> values = query.parameters().get(name);
+    if (values == null || values.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(values.get(0));
+      return value < 0 || value > max ? -1 : value;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private String workerJson() {
+    return "{\"workerId\":" + env.workerId()
+        + ",\"pid\":" + ProcessHandle.current().pid()
+        + ",\"appId\":\"" + env.appId() + "\""
+        + ",\"generation\":" + env.generation()
+        + ",\"requests\":" + EdgeWorker.requestsHandled()
+        + "}";
+  }
+}

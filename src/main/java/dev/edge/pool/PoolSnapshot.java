@@ -1,0 +1,16 @@
+package dev.edge.pool;
+
+import java.util.List;
+
+/**
+ * One app's pool at one instant.
+ *
+ * @param appId the app
+ * @param workers workers known to the pool (starting, ready or draining)
+ * @param ready workers that take new requests
+ * @param inflight requests being served by the app's workers
+ * @param queueDepth requests waiting for a worker
+ * @param slots the workers themselves, by ascending id
+ */
+public record PoolSnapshot(
+    String appId, int workers, int ready, int inflight, int queueDepth, List<WorkerSlot> slots) {}

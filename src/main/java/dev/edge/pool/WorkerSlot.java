@@ -1,0 +1,97 @@
+package dev.edge.pool;
+
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * One worker as the scheduler sees it: identity, routing state and in-flight count.
+ *
+ * <p>Thread-safety: {@code state} and {@code inflight} are written only by the owning {@link
+ * AppPool} under its lock; they are volatile so status readers see recent values without locking.
+ */
+public final class WorkerSlot {
+
+  private final long id;
+  private final long generation;
+  private final int maxInflight;
+  private final HttpClient client;
+  private final String address;
+  private volatile WorkerState state = WorkerState.STARTING;
+  private volatile int inflight;
+  private volatile long forwarded;
+
+  /**
+   * Creates a slot for a worker that is starting.
+   *
+   * @param id worker id, unique for the edge's lifetime
+   * @param generation the app generation the worker belongs to
+   * @param maxInflight concurrent requests the worker may have
+   * @param client the pooled HTTP client bound to the worker's socket
+   * @param address the worker's socket path or loopback address, for logs
+   */
+  public WorkerSlot(long id, long generation, int maxInflight, HttpClient client, String address) {
+    if (maxInflight < 1) {
+      throw new IllegalArgumentException("maxInflight: " + maxInflight + " (expected: >= 1)");
+    }
+    this.id = id;
+    this.generation = generation;
+    this.maxInflight = maxInflight;
+    this.client = client;
+    this.address = address;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public long generation() {
+    return generation;
+  }
+
+  public int maxInflight() {
+    return maxInflight;
+  }
+
+  /** The pooled client whose remote address is this worker. */
+  public HttpClient client() {
+    return client;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public WorkerState state() {
+    return state;
+  }
+
+  public int inflight() {
+    return inflight;
+  }
+
+  /** Requests this edge has assigned to the worker so far. */
+  public long forwarded() {
+    return forwarded;
+  }
+
+  void state(WorkerState next) {
+    this.state = next;
+  }
+
+  boolean hasRoom() {
+    return state == WorkerState.READY && inflight < maxInflight;
+  }
+
+  void acquired() {
+    inflight++;
+    forwarded++;
+  }
+
+  void released() {
+    inflight--;
+  }
+
+  @Override
+  public String toString() {
+    return "w" + id + "(gen " + generation + ", " + state + ", " + inflight + "/" + maxInflight + ")";
+  }
+}

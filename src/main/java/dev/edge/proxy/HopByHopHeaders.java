@@ -1,0 +1,75 @@
+package dev.edge.proxy;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Copies headers across the hop without the connection-specific ones (RFC 9110 §7.6.1): the fixed
+ * set below plus every header named in {@code Connection}. Used both ways, request and response.
+ */
+public final class HopByHopHeaders {
+
+  /** Headers that describe one connection and never cross a proxy. */
+  static final Set<AsciiString> FIXED =
+      Set.of(
+          HttpHeaderNames.CONNECTION,
+          HttpHeaderNames.KEEP_ALIVE,
+          HttpHeaderNames.PROXY_AUTHENTICATE,
+          HttpHeaderNames.PROXY_AUTHORIZATION,
+          HttpHeaderNames.PROXY_CONNECTION,
+          HttpHeaderNames.TE,
+          HttpHeaderNames.TRAILER,
+          AsciiString.cached("trailers"),
+          HttpHeaderNames.TRANSFER_ENCODING,
+          HttpHeaderNames.UPGRADE);
+
+  private HopByHopHeaders() {}
+
+  /** A copy of {@code source} without hop-by-hop headers. */
+  public static HttpHeaders copyEndToEnd(HttpHeaders source) {
+    HttpHeaders target = new DefaultHttpHeaders(false);
+    String connection = source.get(HttpHeaderNames.CONNECTION);
+    Iterator<Map.Entry<CharSequence, CharSequence>> entries = source.iteratorCharSequence();
+    while (entries.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> header = entries.next();
+      CharSequence name = header.getKey();
+      if (isHopByHop(name) || (connection != null && namedIn(connection, name))) {
+        continue;
+      }
+      target.add(name, header.getValue());
+    }
+    return target;
+  }
+
+  static boolean isHopByHop(CharSequence name) {
+    for (AsciiString fixed : FIXED) {
+      if (fixed.contentEqualsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code name} is one of the comma-separated tokens of a {@code Connection} value. */
+  static boolean namedIn(String connection, CharSequence name) {
+    int start = 0;
+    int length = connection.length();
+    while (start < length) {
+      int end = connection.indexOf(',', start);
+      if (end < 0) {
+        end = length;
+      }
+      String token = connection.substring(start, end).trim();
+      if (AsciiString.contentEqualsIgnoreCase(token, name)) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+}

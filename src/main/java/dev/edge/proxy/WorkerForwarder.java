@@ -1,0 +1,171 @@
+package dev.edge.proxy;
+
+import dev.edge.EdgeException;
+import dev.edge.EdgeException.Reason;
+import dev.edge.observe.RequestIds;
+import dev.edge.pool.AppPool;
+import dev.edge.pool.Lease;
+import dev.edge.pool.WorkerSlot;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.util.retry.Retry;
+
+/**
+ * Sends one client request to one of an app's workers and streams the answer back.
+ *
+ * <p>Steps: take a lease from the app's pool (which may queue or shed), open or reuse a pooled
+ * connection to the worker's socket, send the request with hop-by-hop headers stripped and {@code
+ * X-Forwarded-*} and {@code X-Request-Id} set, wait at most the read timeout for the response
+ * headers, then stream the body back with backpressure both ways. The lease is held until the
+ * response body has been relayed.
+ *
+ * <p>Failure rules: if the worker cannot be reached before anything was sent (connection refused,
+ * socket gone), the worker leaves routing at once and the request goes to another worker, up to
+ * {@link #MAX_ATTEMPTS} tries; after the request was handed to the connection, a failure is a
+ * {@code 502 worker_failed}; no response headers within the read timeout is a {@code 504
+ * upstream_timeout}.
+ */
+public final class WorkerForwarder {
+
+  /** Workers tried for one request when they cannot be reached. */
+  static final int MAX_ATTEMPTS = 3;
+
+  private final Duration readTimeout;
+
+  /** Creates a forwarder that waits at most {@code readTimeout} for a worker's response headers. */
+  public WorkerForwarder(Duration readTimeout) {
+    this.readTimeout = readTimeout;
+  }
+
+  /** Forwards {@code req} to a worker of {@code pool} and relays the response into {@code res}. */
+  public Mono<Void> forward(
+      AppPool pool, HttpServerRequest req, HttpServerResponse res, String requestId) {
+    HttpHeaders outbound = requestHeaders(req, requestId);
+    boolean hasBody = hasBody(req);
+    return Mono.defer(pool::acquire)
+        .flatMap(lease -> lease.claim() ? exchange(lease, req, res, outbound, hasBody, requestId) : Mono.empty())
+        .retryWhen(Retry.max(MAX_ATTEMPTS - 1).filter(NotSent.class::isInstance))
+        .onErrorMap(
+            e -> e instanceof NotSent || (e.getCause() instanceof NotSent),
+            e -> new EdgeException(Reason.WORKER_UNAVAILABLE, "no worker of app " + pool.appId() + " could be reached"));
+  }
+
+  private Mono<Void> exchange(
+      Lease lease,
+      HttpServerRequest req,
+      HttpServerResponse res,
+      HttpHeaders outbound,
+      boolean hasBody,
+      String requestId) {
+    WorkerSlot worker = lease.worker();
+    AtomicBoolean sent = new AtomicBoolean();
+    return worker
+        .client()
+        .request(req.method())
+        .uri(req.uri())
+        .send(
+            (clientReq, out) -> {
+              sent.set(true);
+              clientReq.headers(outbound);
+              String host = outbound.get(HttpHeaderNames.HOST);
+              if (host != null) {
+                clientReq.header(HttpHeaderNames.HOST, host);
+              }
+              return hasBody ? out.send(req.receive().retain()) : out;
+            })
+        .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
+        .next()
+        .timeout(readTimeout)
+        .onErrorMap(e -> classify(e, sent.get(), lease))
+        .flatMap(upstream -> relay(upstream, res, requestId))
+        .doFinally(signal -> lease.release());
+  }
+
+  private Throwable classify(Throwable error, boolean sent, Lease lease) {
+    WorkerSlot worker = lease.worker();
+    if (error instanceof TimeoutException) {
+      return new EdgeException(
+          Reason.UPSTREAM_TIMEOUT,
+          "worker w" + worker.id() + " sent no response headers within " + readTimeout.toMillis() + " ms");
+    }
+    if (!sent) {
+      if (causedBy(error, ConnectException.class)) {
+        lease.releaseUnreachable();
+      }
+      return new NotSent(worker, error);
+    }
+    return new EdgeException(
+        Reason.WORKER_FAILED, "worker w" + worker.id() + " failed before answering: " + error.getMessage());
+  }
+
+  private static Mono<Void> relay(Upstream upstream, HttpServerResponse res, String requestId) {
+    HttpClientResponse response = upstream.response();
+    res.status(response.status());
+    res.headers(HopByHopHeaders.copyEndToEnd(response.responseHeaders()));
+    res.header(RequestIds.HEADER, requestId);
+    Connection connection = upstream.connection();
+    return res.send(connection.inbound().receive().retain()).then().doOnCancel(connection::dispose);
+  }
+
+  static HttpHeaders requestHeaders(HttpServerRequest req, String requestId) {
+    HttpHeaders headers = HopByHopHeaders.copyEndToEnd(req.requestHeaders());
+    headers.set("X-Forwarded-For", clientAddress(req.remoteAddress()));
+    headers.set("X-Forwarded-Proto", req.scheme());
+    String host = req.requestHeaders().get(HttpHeaderNames.HOST);
+    if (host != null) {
+      headers.set("X-Forwarded-Host", host);
+    } else {
+      headers.remove("X-Forwarded-Host");
+    }
+    headers.set(RequestIds.HEADER, requestId);
+    return headers;
+  }
+
+  private static String clientAddress(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+    }
+    return "unix";
+  }
+
+  private static boolean hasBody(HttpServerRequest req) {
+    HttpHeaders headers = req.requestHeaders();
+    String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+    if (length != null) {
+      return !length.equals("0");
+    }
+    return headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
+  }
+
+  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A worker's response whose headers arrived; its body is still on the connection. */
+  private record Upstream(HttpClientResponse response, Connection connection) {}
+
+  /** Nothing reached the worker: the request may safely go to another one. */
+  private static final class NotSent extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotSent(WorkerSlot worker, Throwable cause) {
+      super("worker w" + worker.id() + " could not be reached: " + cause.getMessage(), cause, false, false);
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package dev.edge.sdk;
+
+import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * Runs an HTTP handler as an edge worker: binds the socket (or port) the edge assigned, answers the
+ * readiness path, and stops gracefully when the edge goes away.
+ *
+ * <p>Lifecycle: {@link #serve} binds, then blocks the calling thread until the worker stops. A stop
+ * is triggered by SIGTERM (JVM shutdown) or by EOF on stdin, which is how a worker learns that the
+ * edge died. A stop refuses readiness, waits for in-flight requests to finish (at most {@link
+ * #DRAIN_TIMEOUT}), then closes the server; on stdin EOF the process then exits with status 0.
+ *
+ * <p>Thread-safety: all methods may be called from any thread; {@link #serve} is meant to be called
+ * once per process.
+ */
+public final class EdgeWorker {
+
+  /** How long a stopping worker waits for in-flight requests before closing its server. */
+  public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Keep-alive idle time of worker connections; the edge evicts its pooled ones sooner. */
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
+
+  private static final AtomicLong HANDLED = new AtomicLong();
+
+  private final WorkerEnvironment env;
+  private final AtomicInteger inflight = new AtomicInteger();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile DisposableServer server;
+
+  private EdgeWorker(WorkerEnvironment env) {
+    this.env = env;
+  }
+
+  /**
+   * Serves {@code handler} on the socket from the environment until the worker is stopped.
+   *
+   * @param handler a Reactor Netty handler; it never sees the readiness path
+   */
+  public static void serve(
+      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>>
+          handler) {
+    EdgeWorker worker = start(WorkerEnvironment.current(), handler);
+    worker.watchStdinAndSignals();
+    worker.awaitStop();
+  }
+
+  /**
+   * Binds {@code handler} for {@code env} and returns at once, without watching stdin or signals:
+   * for embedding and for warm-up runs. Call {@link #stop()} to stop.
+   */
+  public static EdgeWorker start(
+      WorkerEnvironment env,
+      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>>
+          handler) {
+    EdgeWorker worker = new EdgeWorker(env);
+    worker.bind(handler);
+    return worker;
+  }
+
+  /** The number of requests this worker process has finished, for apps that report it. */
+  public static long requestsHandled() {
+    return HANDLED.get();
+  }
+
+  /**
+   * The address a server must bind for the socket path, matching the active Netty transport: the
+   * native epoll transport needs Netty's {@code DomainSocketAddress}, NIO needs the JDK's.
+   */
+  public static SocketAddress unixAddress(String path) {
+    return LoopResources.DEFAULT_NATIVE && LoopResources.hasNativeSupport()
+        ? new DomainSocketAddress(path)
+        : UnixDomainSocketAddress.of(path);
+  }
+
+  /** The address this worker must bind, from the environment: its Unix socket or loopback port. */
+  public static SocketAddress bindAddress(WorkerEnvironment env) {
+    return env.socketPath() != null
+        ? unixAddress(env.socketPath())
+        : new InetSocketAddress("127.0.0.1", env.port());
+  }
+
+  private void bind(
+      BiFunction<? super HttpServerRequest, ? super HttpServerResponse, ? extends Publisher<Void>>
+          handler) {
+    if (env.socketPath() != null) {
+      try {
+        Files.deleteIfExists(Path.of(env.socketPath()));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot remove stale socket " + env.socketPath(), e);
+      }
+    }
+    String health = env.healthPath();
+    server =
+        HttpServer.create()
+            .bindAddress(() -> bindAddress(env))
+            .idleTimeout(IDLE_TIMEOUT)
+            .handle(
+                (req, res) -> {
+                  if (isHealthProbe(req.uri(), health)) {
+                    return stopping.get()
+                        ? res.status(503).sendString(Flux.just("draining"))
+                        : res.sendString(Flux.just("ok"));
+                  }
+                  inflight.incrementAndGet();
+                  return Flux.from(handler.apply(req, res))
+                      .doFinally(
+                          signal -> {
+                            HANDLED.incrementAndGet();
+                            inflight.decrementAndGet();
+                          });
+                })
+            .bindNow();
+  }
+
+  private void watchStdinAndSignals() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "edge-worker-shutdown"));
+    Thread stdinWatch = new Thread(this::watchStdin, "edge-worker-stdin");
+    stdinWatch.setDaemon(true);
+    stdinWatch.start();
+  }
+
+  static boolean isHealthProbe(String uri, String health) {
+    if (!uri.startsWith(health)) {
+      return false;
+    }
+    return uri.length() == health.length() || uri.charAt(health.length()) == '?';
+  }
+
+  private void watchStdin() {
+    try (InputStream in = System.in) {
+      byte[] buffer = new byte[256];
+      while (in.read(buffer) >= 0) {
+        // The edge never writes; reading only detects EOF.
+      }
+    } catch (IOException e) {
+      // A broken pipe means the same as EOF: the edge is gone.
+    }
+    stop();
+    System.exit(0);
+  }
+
+  /** Stops once: refuse readiness, let in-flight requests finish, close the server. */
+  public void stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      awaitStop();
+      return;
+    }
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    while (inflight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    DisposableServer current = server;
+    if (current != null) {
+      current.disposeNow(Duration.ofSeconds(5));
+    }
+    stopped.countDown();
+  }
+
+  private void awaitStop() {
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

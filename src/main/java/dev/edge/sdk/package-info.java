@@ -1,0 +1,6 @@
+/**
+ * The worker SDK, shipped as {@code edge-worker.jar}: what an app needs to run as an edge worker
+ * (bind the socket from the environment, answer readiness, stop when the edge says so). It depends
+ * on Reactor Netty only, never on Spring or on the rest of the edge.
+ */
+package dev.edge.sdk;
