@@ -22,7 +22,7 @@ public final class OptionsParser {
       List.of(
           new Option("http-port", "8080", "a port 0-65535 (0 = any free port)"),
           new Option("bind-address", "0.0.0.0", "an IP address or host name to listen on"),
-          new Option("app", "", "an app jar that exists (or the APP argument)"),
+          new Option("app", "(none: the demo app)", "an app jar that exists"),
           new Option("workers", "cores, at least 2", "an integer 1-256"),
           new Option("max-inflight", "32", "an integer 1-10000"),
           new Option("max-queue", "1000", "an integer 0-1000000"),
@@ -32,7 +32,7 @@ public final class OptionsParser {
           new Option("socket-dir", "<tmpdir>/edge-<user>", "a directory path of at most 60 characters"),
           new Option("cache-dir", "~/.cache/edge", "a directory path"),
           new Option("transport", "unix", "unix or tcp"),
-          new Option("health-path", "/ready", "a path starting with /"),
+          new Option("health-path", "/ready", "a path starting with / (no query)"),
           new Option("worker-java-options", "(see docs)", "JVM options separated by spaces"));
 
   /** Default JVM options of demo workers: small, fast-starting JVMs. */
@@ -101,7 +101,7 @@ public final class OptionsParser {
     }
     Path path = Path.of(value).toAbsolutePath();
     if (!Files.isRegularFile(path)) {
-      throw invalid("app", value, "an app jar that exists");
+      throw invalid("app", value, expected("app"));
     }
     return path;
   }
@@ -111,14 +111,14 @@ public final class OptionsParser {
     try {
       return Transport.valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw invalid("transport", value, "unix or tcp");
+      throw invalid("transport", value, expected("transport"));
     }
   }
 
   private String healthPath() {
     String value = raw("health-path", "/ready");
     if (!value.startsWith("/") || value.contains(" ") || value.contains("?")) {
-      throw invalid("health-path", value, "a path starting with / (no query)");
+      throw invalid("health-path", value, expected("health-path"));
     }
     return value;
   }
@@ -136,7 +136,7 @@ public final class OptionsParser {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw invalid(name, value, "an integer " + min + "-" + max);
+    throw invalid(name, value, expected(name));
   }
 
   private Duration millis(String name, int fallback) {
@@ -163,6 +163,10 @@ public final class OptionsParser {
   private static String defaultSocketDir() {
     String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
     return Path.of(System.getProperty("java.io.tmpdir"), "edge-" + user).toString();
+  }
+
+  private static String expected(String name) {
+    return OPTIONS.stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow().expected();
   }
 
   private static OptionException invalid(String name, String value, String expected) {

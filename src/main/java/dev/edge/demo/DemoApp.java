@@ -21,7 +21,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * and benchmarks. It runs in child JVMs through the worker SDK.
  *
  * <p>Endpoints: {@code GET /} (HTML), {@code GET /hello}, {@code GET /bytes?n=N}, {@code GET
- * /sleep?ms=N}, {@code POST /echo}, {@code GET /worker} (JSON), {@code GET /crash}.
+ * /sleep?ms=N}, {@code POST /echo}, {@code GET /worker} (JSON), {@code GET /crash}, and {@code GET
+ * /headers} (the request headers as the worker received them, for proxy tests).
  */
 public final class DemoApp {
 
@@ -47,7 +48,11 @@ public final class DemoApp {
 
   /** Entry point of a demo worker process. */
   public static void main(String[] args) {
-    DemoApp app = new DemoApp(WorkerEnvironment.current());
+    WorkerEnvironment env = WorkerEnvironment.current();
+    DemoApp app = new DemoApp(env);
+    System.out.println(
+        "demo worker " + env.workerId() + " (pid " + ProcessHandle.current().pid() + ") listening on "
+            + (env.socketPath() != null ? env.socketPath() : "127.0.0.1:" + env.port()));
     EdgeWorker.serve(app::handle);
   }
 
@@ -73,6 +78,8 @@ public final class DemoApp {
         long ms = number(query, "ms", 0, 600_000);
         return ms < 0 ? text(res.status(400), "ms: expected 0..600000\n")
             : Mono.delay(Duration.ofMillis(ms)).then(Mono.defer(() -> Mono.from(text(res, "slept " + ms + " ms\n"))));
+      case "/headers":
+        return text(res, headerLines(req));
       case "/worker":
         return res.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(Mono.just(workerJson()));
       case "/crash":
@@ -130,6 +137,13 @@ public final class DemoApp {
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  /** The request headers as received, one {@code name: value} line each, in order. */
+  private static String headerLines(HttpServerRequest req) {
+    StringBuilder out = new StringBuilder();
+    req.requestHeaders().forEach(header -> out.append(header.getKey().toLowerCase(java.util.Locale.ROOT)).append(": ").append(header.getValue()).append('\n'));
+    return out.toString();
   }
 
   private String workerJson() {

@@ -1,0 +1,87 @@
+package dev.edge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edge.config.EdgeOptions.Transport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OptionsParserTest {
+
+  private static EdgeOptions parse(Map<String, String> values, List<String> positional) {
+    return new OptionsParser(values::get, positional).parse();
+  }
+
+  @Test
+  void defaults() {
+    EdgeOptions options = parse(Map.of(), List.of());
+    assertThat(options.httpPort()).isEqualTo(8080);
+    assertThat(options.workers()).isGreaterThanOrEqualTo(2);
+    assertThat(options.maxInflight()).isEqualTo(32);
+    assertThat(options.maxQueue()).isEqualTo(1000);
+    assertThat(options.queueTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(options.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(options.startTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(options.transport()).isEqualTo(Transport.UNIX);
+    assertThat(options.healthPath()).isEqualTo("/ready");
+    assertThat(options.app()).isNull();
+    assertThat(options.appId()).isEqualTo("demo");
+    assertThat(options.workerJavaOptions()).contains("-XX:+UseSerialGC");
+  }
+
+  @Test
+  void readsEveryOption(@TempDir Path dir) throws Exception {
+    Path jar = Files.createFile(dir.resolve("my app.jar"));
+    EdgeOptions options =
+        parse(
+            Map.of(
+                "http-port", "0",
+                "workers", "3",
+                "max-inflight", "1",
+                "max-queue", "0",
+                "queue-timeout-ms", "250",
+                "read-timeout-ms", "900",
+                "transport", "TCP",
+                "health-path", "/healthz",
+                "worker-java-options", " -Xmx64m  -Dx=1 "),
+            List.of(jar.toString()));
+    assertThat(options.httpPort()).isZero();
+    assertThat(options.workers()).isEqualTo(3);
+    assertThat(options.maxInflight()).isEqualTo(1);
+    assertThat(options.maxQueue()).isZero();
+    assertThat(options.queueTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(options.readTimeout()).isEqualTo(Duration.ofMillis(900));
+    assertThat(options.transport()).isEqualTo(Transport.TCP);
+    assertThat(options.healthPath()).isEqualTo("/healthz");
+    assertThat(options.app()).isEqualTo(jar);
+    assertThat(options.appId()).isEqualTo("my-app");
+    assertThat(options.workerJavaOptions()).containsExactly("-Xmx64m", "-Dx=1");
+  }
+
+  @Test
+  void badValuesNameTheOptionTheValueAndTheExpectation() {
+    assertThatThrownBy(() -> parse(Map.of("workers", "many"), List.of()))
+        .hasMessage("--workers: \"many\" is not valid (expected: an integer 1-256)");
+    assertThatThrownBy(() -> parse(Map.of("http-port", "70000"), List.of()))
+        .hasMessage("--http-port: \"70000\" is not valid (expected: a port 0-65535 (0 = any free port))");
+    assertThatThrownBy(() -> parse(Map.of("transport", "udp"), List.of()))
+        .hasMessage("--transport: \"udp\" is not valid (expected: unix or tcp)");
+    assertThatThrownBy(() -> parse(Map.of("health-path", "ready"), List.of()))
+        .hasMessageContaining("--health-path: \"ready\"");
+    assertThatThrownBy(() -> parse(Map.of(), List.of("/nope/app.jar")))
+        .hasMessage("--app: \"/nope/app.jar\" is not valid (expected: an app jar that exists)");
+  }
+
+  @Test
+  void unknownOptionsAreRejectedButSpringKeysPass() {
+    OptionsParser.rejectUnknown(new String[] {"--workers=2", "--logging.level.root=warn", "app.jar"});
+    assertThatThrownBy(() -> OptionsParser.rejectUnknown(new String[] {"--wrokers=2"}))
+        .hasMessageStartingWith("unknown option --wrokers (expected one of: --http-port,");
+  }
+}

@@ -1,0 +1,196 @@
+package dev.edge.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edge.EdgeException;
+import dev.edge.EdgeException.Reason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
+
+/** The scheduler and queue rules of docs/edge/SCHEDULER.md, without sockets. */
+class AppPoolTest {
+
+  private final List<WorkerSlot> unreachable = new CopyOnWriteArrayList<>();
+
+  private AppPool pool(int maxQueue, Duration queueTimeout) {
+    return new AppPool("app", maxQueue, queueTimeout, Schedulers.parallel(), unreachable::add);
+  }
+
+  private static WorkerSlot ready(AppPool pool, long id, int maxInflight) {
+    WorkerSlot slot = new WorkerSlot(id, 1, maxInflight, null, "w" + id);
+    pool.add(slot);
+    pool.markReady(slot);
+    return slot;
+  }
+
+  private static Lease take(AppPool pool) {
+    Lease lease = pool.acquire().block(Duration.ofSeconds(5));
+    assertThat(lease.claim()).isTrue();
+    return lease;
+  }
+
+  @Test
+  void picksTheLeastInflightWorkerAndBreaksTiesByLowestId() {
+    AppPool pool = pool(10, Duration.ofSeconds(5));
+    WorkerSlot w3 = ready(pool, 3, 4);
+    WorkerSlot w1 = ready(pool, 1, 4);
+    WorkerSlot w2 = ready(pool, 2, 4);
+
+    Lease first = take(pool);
+    Lease second = take(pool);
+    Lease third = take(pool);
+    Lease fourth = take(pool);
+
+    assertThat(List.of(first.worker(), second.worker(), third.worker(), fourth.worker()))
+        .containsExactly(w1, w2, w3, w1);
+    second.release();
+    assertThat(take(pool).worker()).isEqualTo(w2);
+    assertThat(w1.inflight()).isEqualTo(2);
+    assertThat(w2.inflight()).isEqualTo(1);
+    assertThat(w3.inflight()).isEqualTo(1);
+  }
+
+  @Test
+  void startingAndStoppedWorkersGetNoRequests() {
+    AppPool pool = pool(0, Duration.ofSeconds(5));
+    WorkerSlot starting = new WorkerSlot(1, 1, 4, null, "w1");
+    pool.add(starting);
+    WorkerSlot w2 = ready(pool, 2, 4);
+    pool.remove(w2);
+
+    assertThatThrownBy(() -> pool.acquire().block())
+        .isInstanceOf(EdgeException.class)
+        .extracting(e -> ((EdgeException) e).reason())
+        .isEqualTo(Reason.QUEUE_FULL);
+  }
+
+  @Test
+  void queuesFifoThenShedsWithExactCounts() {
+    AppPool pool = pool(3, Duration.ofSeconds(30));
+    ready(pool, 1, 1);
+    ready(pool, 2, 1);
+    List<Lease> served = new CopyOnWriteArrayList<>();
+    List<Throwable> refused = new CopyOnWriteArrayList<>();
+    List<Integer> order = new CopyOnWriteArrayList<>();
+
+    for (int i = 0; i < 9; i++) {
+      int n = i;
+      pool.acquire()
+          .subscribe(
+              lease -> {
+                lease.claim();
+                order.add(n);
+                served.add(lease);
+              },
+              refused::add);
+    }
+
+    assertThat(served).hasSize(2);
+    assertThat(refused).hasSize(4).allSatisfy(e -> assertThat(((EdgeException) e).reason()).isEqualTo(Reason.QUEUE_FULL));
+    assertThat(pool.snapshot().queueDepth()).isEqualTo(3);
+
+    served.get(0).release();
+    assertThat(order).containsExactly(0, 1, 2);
+    served.get(1).release();
+    served.get(2).release();
+    assertThat(order).containsExactly(0, 1, 2, 3, 4);
+    assertThat(pool.snapshot().queueDepth()).isZero();
+  }
+
+  @Test
+  void expiresRequestsThatWaitedLongerThanTheQueueTimeout() {
+    AppPool pool = pool(10, Duration.ofMillis(200));
+    ready(pool, 1, 1);
+    Lease holder = take(pool);
+
+    assertThatThrownBy(() -> pool.acquire().block(Duration.ofSeconds(5)))
+        .isInstanceOf(EdgeException.class)
+        .extracting(e -> ((EdgeException) e).reason())
+        .isEqualTo(Reason.QUEUE_TIMEOUT);
+    assertThat(pool.snapshot().queueDepth()).isZero();
+    holder.release();
+    assertThat(pool.snapshot().inflight()).isZero();
+  }
+
+  @Test
+  void aWorkerThatBecomesReadyTakesTheQueueHeadAtOnce() {
+    AppPool pool = pool(10, Duration.ofSeconds(30));
+    WorkerSlot late = new WorkerSlot(7, 1, 2, null, "w7");
+    pool.add(late);
+    List<Lease> served = new CopyOnWriteArrayList<>();
+    pool.acquire().subscribe(served::add);
+    pool.acquire().subscribe(served::add);
+    pool.acquire().subscribe(served::add);
+    assertThat(served).isEmpty();
+
+    pool.markReady(late);
+
+    assertThat(served).hasSize(2).allSatisfy(lease -> assertThat(lease.worker()).isEqualTo(late));
+    assertThat(pool.snapshot().queueDepth()).isEqualTo(1);
+  }
+
+  @Test
+  void aCancelledWaiterLeavesTheQueueAndAnUndeliveredLeaseComesBack() {
+    AppPool pool = pool(10, Duration.ofSeconds(30));
+    WorkerSlot w1 = ready(pool, 1, 1);
+    Lease holder = take(pool);
+    Disposable waiting = pool.acquire().subscribe();
+    assertThat(pool.snapshot().queueDepth()).isEqualTo(1);
+
+    waiting.dispose();
+
+    assertThat(pool.snapshot().queueDepth()).isZero();
+    holder.release();
+    assertThat(w1.inflight()).isZero();
+  }
+
+  @Test
+  void anUnreachableWorkerLeavesRoutingAndIsReported() {
+    AppPool pool = pool(10, Duration.ofSeconds(30));
+    WorkerSlot w1 = ready(pool, 1, 4);
+    WorkerSlot w2 = ready(pool, 2, 4);
+    Lease lease = take(pool);
+    assertThat(lease.worker()).isEqualTo(w1);
+
+    lease.releaseUnreachable();
+
+    assertThat(w1.state()).isEqualTo(WorkerState.STOPPED);
+    assertThat(unreachable).containsExactly(w1);
+    assertThat(take(pool).worker()).isEqualTo(w2);
+    assertThat(take(pool).worker()).isEqualTo(w2);
+  }
+
+  @Test
+  void closingAnswersEveryQueuedRequestAndRefusesNewOnes() {
+    AppPool pool = pool(10, Duration.ofSeconds(30));
+    ready(pool, 1, 1);
+    take(pool);
+    List<Throwable> errors = new ArrayList<>();
+    pool.acquire().subscribe(lease -> {}, errors::add);
+    pool.acquire().subscribe(lease -> {}, errors::add);
+
+    pool.close(Reason.SHUTTING_DOWN);
+
+    assertThat(errors).hasSize(2).allSatisfy(e -> assertThat(((EdgeException) e).reason()).isEqualTo(Reason.SHUTTING_DOWN));
+    assertThatThrownBy(() -> pool.acquire().block(Duration.ofSeconds(1))).isInstanceOf(EdgeException.class);
+  }
+
+  @Test
+  void releaseTakesNoTimeWhileRequestsWait() throws Exception {
+    AppPool pool = pool(10, Duration.ofSeconds(30));
+    ready(pool, 1, 1);
+    Lease holder = take(pool);
+    java.util.concurrent.CompletableFuture<Lease> next = pool.acquire().toFuture();
+
+    holder.release();
+
+    assertThat(next.get(1, TimeUnit.SECONDS).worker().id()).isEqualTo(1);
+  }
+}
