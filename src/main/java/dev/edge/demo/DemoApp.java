@@ -22,7 +22,8 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <p>Endpoints: {@code GET /} (HTML), {@code GET /hello}, {@code GET /bytes?n=N}, {@code GET
  * /sleep?ms=N}, {@code POST /echo}, {@code GET /worker} (JSON), {@code GET /crash}, and {@code GET
- * /headers} (the request headers as the worker received them, for proxy tests).
+ * /headers} (the request headers as the worker received them, for proxy tests) and {@code GET
+ * /redirect} (a 302 to {@code /hello}).
  */
 public final class DemoApp {
 
@@ -78,6 +79,8 @@ public final class DemoApp {
         long ms = number(query, "ms", 0, 600_000);
         return ms < 0 ? text(res.status(400), "ms: expected 0..600000\n")
             : Mono.delay(Duration.ofMillis(ms)).then(Mono.defer(() -> Mono.from(text(res, "slept " + ms + " ms\n"))));
+      case "/redirect":
+        return res.status(302).header(HttpHeaderNames.LOCATION, "/hello").send();
       case "/headers":
         return text(res, headerLines(req));
       case "/worker":

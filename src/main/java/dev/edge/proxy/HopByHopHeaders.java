@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,12 +34,12 @@ public final class HopByHopHeaders {
   /** A copy of {@code source} without hop-by-hop headers. */
   public static HttpHeaders copyEndToEnd(HttpHeaders source) {
     HttpHeaders target = new DefaultHttpHeaders(false);
-    String connection = source.get(HttpHeaderNames.CONNECTION);
+    List<String> connection = source.getAll(HttpHeaderNames.CONNECTION);
     Iterator<Map.Entry<CharSequence, CharSequence>> entries = source.iteratorCharSequence();
     while (entries.hasNext()) {
       Map.Entry<CharSequence, CharSequence> header = entries.next();
       CharSequence name = header.getKey();
-      if (isHopByHop(name) || (connection != null && namedIn(connection, name))) {
+      if (isHopByHop(name) || namedInAny(connection, name)) {
         continue;
       }
       target.add(name, header.getValue());
@@ -49,6 +50,15 @@ public final class HopByHopHeaders {
   static boolean isHopByHop(CharSequence name) {
     for (AsciiString fixed : FIXED) {
       if (fixed.contentEqualsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean namedInAny(List<String> connection, CharSequence name) {
+    for (int i = 0, n = connection.size(); i < n; i++) {
+      if (namedIn(connection.get(i), name)) {
         return true;
       }
     }

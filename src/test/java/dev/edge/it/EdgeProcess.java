@@ -1,0 +1,132 @@
+package dev.edge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The real edge under test: {@code java [jvm options] -jar target/edge.jar [options]} on a free
+ * port, its output captured, stopped with SIGTERM when closed.
+ */
+final class EdgeProcess implements AutoCloseable {
+
+  static final Path JAR = Path.of(System.getProperty("edge.jar", "target/edge.jar"));
+  static final Path CACHE = Path.of("target", "it-cache").toAbsolutePath();
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Pattern URL_LINE = Pattern.compile("edge: http://[^:]+:(\\d+)/");
+
+  final Process process;
+  final List<String> output = new CopyOnWriteArrayList<>();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private volatile int port = -1;
+
+  private EdgeProcess(Process process) {
+    this.process = process;
+    Thread pump = new Thread(this::pump, "edge-output");
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  /** Starts an edge with the given options (and optional JVM options before {@code -jar}). */
+  static EdgeProcess start(List<String> jvmOptions, String... options) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(JAR.toAbsolutePath().toString());
+    command.add("--http-port=0");
+    command.add("--bind-address=127.0.0.1");
+    command.add("--cache-dir=" + CACHE);
+    command.addAll(List.of(options));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return new EdgeProcess(process);
+  }
+
+  /** Starts an edge and waits until {@code workers} workers are READY. */
+  static EdgeProcess startReady(int workers, String... options) throws Exception {
+    EdgeProcess edge = start(List.of(), options);
+    edge.awaitReady(workers);
+    return edge;
+  }
+
+  private void pump() {
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        output.add(line);
+        Matcher url = URL_LINE.matcher(line);
+        if (url.find()) {
+          port = Integer.parseInt(url.group(1));
+        }
+      }
+    } catch (IOException e) {
+      // process ended
+    }
+  }
+
+  int port() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (port < 0) {
+      assertThat(process.isAlive()).as("edge alive; output: %s", output).isTrue();
+      assertThat(System.nanoTime()).as("edge printed its URL; output: %s", output).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    return port;
+  }
+
+  URI uri(String path) throws InterruptedException {
+    return URI.create("http://127.0.0.1:" + port() + path);
+  }
+
+  /** Waits until /status shows {@code workers} READY workers for the (single) app. */
+  void awaitReady(int workers) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      JsonNode app = status().get("apps").get(0);
+      if (app.get("ready").asInt() == workers) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("%d workers READY; output: %s", workers, output).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  JsonNode status() throws Exception {
+    return JSON.readTree(get("/status").body());
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Output lines that contain {@code text}. */
+  List<String> lines(String text) {
+    return output.stream().filter(line -> line.contains(text)).toList();
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.edge.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** HTTP/1.1 over a plain socket, for headers that java.net.http will not send (Connection, Host). */
+final class RawHttp {
+
+  private RawHttp() {}
+
+  record Response(int status, Map<String, String> headers, String body) {}
+
+  /** Sends {@code request} as is and reads one response until the connection closes. */
+  static Response exchange(int port, String request) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return read(socket.getInputStream());
+    }
+  }
+
+  static Response read(InputStream in) throws IOException {
+    String head = readHead(in);
+    String[] lines = head.split("\r\n");
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    String length = headers.get("content-length");
+    if (length != null) {
+      body.write(in.readNBytes(Integer.parseInt(length)));
+    } else {
+      in.transferTo(body);
+    }
+    return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Reads the status line and headers, up to and excluding the blank line. */
+  static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed in the response head: " + head);
+      }
+      head.write(b);
+      matched = (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    String text = head.toString(StandardCharsets.ISO_8859_1);
+    return text.substring(0, text.length() - 4);
+  }
+}
