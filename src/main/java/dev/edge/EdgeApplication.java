@@ -43,16 +43,21 @@ public class EdgeApplication {
     app.setWebApplicationType(WebApplicationType.NONE);
     app.setLogStartupInfo(false);
     app.addListeners(options);
-    app.addInitializers(context -> context.getBeanFactory().registerSingleton("edgeOptions", options.parsed));
+    app.addInitializers(
+        context -> context.getBeanFactory().registerSingleton("edgeOptions", options.parsed));
     app.run(args);
   }
 
   static String usage() {
     StringBuilder text = new StringBuilder("usage: java -jar edge.jar [options] [APP]\n\n");
-    text.append("APP is an app jar started as `java -jar APP` per worker; without it the edge serves its demo app.\n");
+    text.append(
+        "APP is an app jar started as `java -jar APP` per worker; without it the edge serves its demo app.\n");
     text.append("Options (--name=value; also settable in application.yml or the environment):\n");
     for (Option option : OptionsParser.OPTIONS) {
-      text.append(String.format("  --%-22s %s (default: %s)%n", option.name(), option.expected(), option.defaultValue()));
+      text.append(
+          String.format(
+              "  --%-22s %s (default: %s)%n",
+              option.name(), option.expected(), option.defaultValue()));
     }
     return text.toString();
   }
@@ -63,13 +68,15 @@ public class EdgeApplication {
   }
 
   /** Parses the options once the environment (arguments, application.yml, env) is complete. */
-  private static final class OptionsListener implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
+  private static final class OptionsListener
+      implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
     private EdgeOptions parsed;
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
       ConfigurableEnvironment env = event.getEnvironment();
-      List<String> positional = Arrays.stream(event.getArgs()).filter(arg -> !arg.startsWith("--")).toList();
+      List<String> positional =
+          Arrays.stream(event.getArgs()).filter(arg -> !arg.startsWith("--")).toList();
       try {
         parsed = new OptionsParser(env::getProperty, positional).parse();
       } catch (OptionException e) {

@@ -30,8 +30,8 @@ public final class EdgeException extends RuntimeException {
   }
 
   /**
-   * Every response the edge generates itself. The code is part of the contract (users alert on
-   * it); the table is mirrored in {@code docs/edge/CONTRACTS.md}.
+   * Every response the edge generates itself. The code is part of the contract (users alert on it);
+   * the table is mirrored in {@code docs/edge/CONTRACTS.md}.
    */
   public enum Reason {
     NOT_FOUND(404, 0, "Not found", "not_found"),

@@ -32,7 +32,8 @@ public final class EdgePipeline {
   private final ErrorResponder errors;
 
   /** Wires the request path. */
-  public EdgePipeline(AppPool app, WorkerForwarder forwarder, StatusEndpoint status, ErrorResponder errors) {
+  public EdgePipeline(
+      AppPool app, WorkerForwarder forwarder, StatusEndpoint status, ErrorResponder errors) {
     this.app = app;
     this.forwarder = forwarder;
     this.status = status;

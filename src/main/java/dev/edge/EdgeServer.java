@@ -31,7 +31,11 @@ public final class EdgeServer implements SmartLifecycle {
   private volatile DisposableServer listener;
 
   /** Creates the server; nothing is bound until {@link #start()}. */
-  public EdgeServer(EdgeOptions options, EdgePipeline pipeline, WorkerSupervisor supervisor, PrintStream console) {
+  public EdgeServer(
+      EdgeOptions options,
+      EdgePipeline pipeline,
+      WorkerSupervisor supervisor,
+      PrintStream console) {
     this.options = options;
     this.pipeline = pipeline;
     this.supervisor = supervisor;
@@ -47,10 +51,17 @@ public final class EdgeServer implements SmartLifecycle {
             .port(options.httpPort())
             .handle(pipeline::handle)
             .bindNow();
-    String host = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::") ? "localhost" : options.bindAddress();
+    String host =
+        options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
+            ? "localhost"
+            : options.bindAddress();
     console.println("edge: http://" + host + ":" + listener.port() + "/");
     console.flush();
-    LOG.info("server_start app={} workers={} port={}", options.appId(), options.workers(), listener.port());
+    LOG.info(
+        "server_start app={} workers={} port={}",
+        options.appId(),
+        options.workers(),
+        listener.port());
     Thread keeper = new Thread(this::awaitStop, "edge-main");
     keeper.setDaemon(false);
     keeper.start();

@@ -16,8 +16,8 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The composition root: builds every component explicitly, in the order the request path uses
- * them. Nothing else in the edge is a Spring bean.
+ * The composition root: builds every component explicitly, in the order the request path uses them.
+ * Nothing else in the edge is a Spring bean.
  */
 @Configuration(proxyBeanMethods = false)
 public class EdgeWiring {
@@ -35,12 +35,14 @@ public class EdgeWiring {
             options.queueTimeout(),
             Schedulers.parallel(),
             slot -> supervisor.get().onUnreachable(slot));
-    supervisor.set(new WorkerSupervisor(options, pool, SocketDirectory.create(options.socketDir())));
+    supervisor.set(
+        new WorkerSupervisor(options, pool, SocketDirectory.create(options.socketDir())));
     AtomicReference<EdgeServer> server = new AtomicReference<>();
     StatusEndpoint status =
         new StatusEndpoint(json, version, startedAt, () -> server.get().httpPort(), List.of(pool));
     EdgePipeline pipeline =
-        new EdgePipeline(pool, new WorkerForwarder(options.readTimeout()), status, new ErrorResponder(json));
+        new EdgePipeline(
+            pool, new WorkerForwarder(options.readTimeout()), status, new ErrorResponder(json));
     server.set(new EdgeServer(options, pipeline, supervisor.get(), System.out));
     return server.get();
   }

@@ -37,12 +37,24 @@ public final class ErrorResponder {
       Throwable error, HttpServerRequest req, HttpServerResponse res, String requestId) {
     EdgeException edge = asEdgeException(error, req, requestId);
     if (res.hasSentHeaders()) {
-      LOG.warn("request {} {} {} failed after the response started: {}", requestId, req.method(), req.uri(), edge.getMessage());
+      LOG.warn(
+          "request {} {} {} failed after the response started: {}",
+          requestId,
+          req.method(),
+          req.uri(),
+          edge.getMessage());
       return Mono.error(error);
     }
     Reason reason = edge.reason();
     if (reason.status() >= 500) {
-      LOG.warn("request {} {} {} -> {} {}: {}", requestId, req.method(), req.uri(), reason.status(), reason.code(), edge.getMessage());
+      LOG.warn(
+          "request {} {} {} -> {} {}: {}",
+          requestId,
+          req.method(),
+          req.uri(),
+          reason.status(),
+          reason.code(),
+          edge.getMessage());
     }
     res.headers(new DefaultHttpHeaders(false));
     res.status(reason.status())
@@ -67,11 +79,13 @@ public final class ErrorResponder {
     return json.writeValueAsString(problem);
   }
 
-  private static EdgeException asEdgeException(Throwable error, HttpServerRequest req, String requestId) {
+  private static EdgeException asEdgeException(
+      Throwable error, HttpServerRequest req, String requestId) {
     if (error instanceof EdgeException edge) {
       return edge;
     }
     LOG.error("request {} {} {}: unexpected error", requestId, req.method(), req.uri(), error);
-    return new EdgeException(Reason.INTERNAL, "unexpected error; see the edge log for request " + requestId);
+    return new EdgeException(
+        Reason.INTERNAL, "unexpected error; see the edge log for request " + requestId);
   }
 }

@@ -29,14 +29,16 @@ public final class OptionsParser {
           new Option("queue-timeout-ms", "30000", "milliseconds 1-3600000"),
           new Option("read-timeout-ms", "30000", "milliseconds 1-3600000"),
           new Option("start-timeout-ms", "60000", "milliseconds 1-3600000"),
-          new Option("socket-dir", "<tmpdir>/edge-<user>", "a directory path of at most 60 characters"),
+          new Option(
+              "socket-dir", "<tmpdir>/edge-<user>", "a directory path of at most 60 characters"),
           new Option("cache-dir", "~/.cache/edge", "a directory path"),
           new Option("transport", "unix", "unix or tcp"),
           new Option("health-path", "/ready", "a path starting with / (no query)"),
           new Option("worker-java-options", "(see docs)", "JVM options separated by spaces"));
 
   /** Default JVM options of demo workers: small, fast-starting JVMs. */
-  public static final String DEMO_JAVA_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx128m";
+  public static final String DEMO_JAVA_OPTIONS =
+      "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx128m";
 
   private final Function<String, String> source;
   private final List<String> positional;
@@ -61,18 +63,25 @@ public final class OptionsParser {
         continue;
       }
       throw new OptionException(
-          "unknown option --" + name + " (expected one of: "
-              + String.join(", ", OPTIONS.stream().map(o -> "--" + o.name()).toList()) + ")");
+          "unknown option --"
+              + name
+              + " (expected one of: "
+              + String.join(", ", OPTIONS.stream().map(o -> "--" + o.name()).toList())
+              + ")");
     }
   }
 
   /** Parses and validates every option. */
   public EdgeOptions parse() {
     Path app = app();
-    List<String> javaOptions = split(raw("worker-java-options", app == null ? DEMO_JAVA_OPTIONS : ""));
+    List<String> javaOptions =
+        split(raw("worker-java-options", app == null ? DEMO_JAVA_OPTIONS : ""));
     Path socketDir = Path.of(raw("socket-dir", defaultSocketDir()));
     if (socketDir.toAbsolutePath().toString().length() > 60) {
-      throw invalid("socket-dir", socketDir.toString(), "a directory path of at most 60 characters, so socket paths stay under 100");
+      throw invalid(
+          "socket-dir",
+          socketDir.toString(),
+          "a directory path of at most 60 characters, so socket paths stay under 100");
     }
     return new EdgeOptions(
         integer("http-port", 8080, 0, 65535),
@@ -85,7 +94,11 @@ public final class OptionsParser {
         millis("read-timeout-ms", 30_000),
         millis("start-timeout-ms", 60_000),
         socketDir.toAbsolutePath(),
-        Path.of(raw("cache-dir", Path.of(System.getProperty("user.home"), ".cache", "edge").toString())).toAbsolutePath(),
+        Path.of(
+                raw(
+                    "cache-dir",
+                    Path.of(System.getProperty("user.home"), ".cache", "edge").toString()))
+            .toAbsolutePath(),
         transport(),
         healthPath(),
         javaOptions);
@@ -157,7 +170,8 @@ public final class OptionsParser {
   }
 
   private static List<String> split(String options) {
-    return new ArrayList<>(Arrays.asList(options.trim().split("\\s+"))).stream().filter(s -> !s.isEmpty()).toList();
+    return new ArrayList<>(Arrays.asList(options.trim().split("\\s+")))
+        .stream().filter(s -> !s.isEmpty()).toList();
   }
 
   private static String defaultSocketDir() {
@@ -170,7 +184,8 @@ public final class OptionsParser {
   }
 
   private static OptionException invalid(String name, String value, String expected) {
-    return new OptionException("--" + name + ": \"" + value + "\" is not valid (expected: " + expected + ")");
+    return new OptionException(
+        "--" + name + ": \"" + value + "\" is not valid (expected: " + expected + ")");
   }
 
   /**

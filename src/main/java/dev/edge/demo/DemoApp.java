@@ -33,7 +33,8 @@ public final class DemoApp {
   private static final int CHUNK = 64 * 1024;
   private static final ByteBuf FILLER =
       Unpooled.unreleasableBuffer(
-          Unpooled.directBuffer(CHUNK).writeBytes("x".repeat(CHUNK).getBytes(StandardCharsets.US_ASCII)));
+          Unpooled.directBuffer(CHUNK)
+              .writeBytes("x".repeat(CHUNK).getBytes(StandardCharsets.US_ASCII)));
   private static final String HELLO = "hello from edge\n";
   private static final String PAGE =
       "<!doctype html><html><head><meta charset=\"utf-8\"><title>edge demo</title></head>"
@@ -52,7 +53,11 @@ public final class DemoApp {
     WorkerEnvironment env = WorkerEnvironment.current();
     DemoApp app = new DemoApp(env);
     System.out.println(
-        "demo worker " + env.workerId() + " (pid " + ProcessHandle.current().pid() + ") listening on "
+        "demo worker "
+            + env.workerId()
+            + " (pid "
+            + ProcessHandle.current().pid()
+            + ") listening on "
             + (env.socketPath() != null ? env.socketPath() : "127.0.0.1:" + env.port()));
     EdgeWorker.serve(app::handle);
   }
@@ -70,21 +75,25 @@ public final class DemoApp {
     }
     switch (path) {
       case "/":
-        return res.header(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").sendString(Mono.just(PAGE));
+        return res.header(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+            .sendString(Mono.just(PAGE));
       case "/hello":
         return text(res, HELLO);
       case "/bytes":
         return bytes(res, number(query, "n", 0, MAX_BYTES));
       case "/sleep":
         long ms = number(query, "ms", 0, 600_000);
-        return ms < 0 ? text(res.status(400), "ms: expected 0..600000\n")
-            : Mono.delay(Duration.ofMillis(ms)).then(Mono.defer(() -> Mono.from(text(res, "slept " + ms + " ms\n"))));
+        return ms < 0
+            ? text(res.status(400), "ms: expected 0..600000\n")
+            : Mono.delay(Duration.ofMillis(ms))
+                .then(Mono.defer(() -> Mono.from(text(res, "slept " + ms + " ms\n"))));
       case "/redirect":
         return res.status(302).header(HttpHeaderNames.LOCATION, "/hello").send();
       case "/headers":
         return text(res, headerLines(req));
       case "/worker":
-        return res.header(HttpHeaderNames.CONTENT_TYPE, "application/json").sendString(Mono.just(workerJson()));
+        return res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+            .sendString(Mono.just(workerJson()));
       case "/crash":
         Runtime.getRuntime().halt(1);
         return Mono.empty();
@@ -94,7 +103,8 @@ public final class DemoApp {
   }
 
   private Publisher<Void> echo(HttpServerRequest req, HttpServerResponse res) {
-    String type = req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+    String type =
+        req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
     String length = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
     res.header(HttpHeaderNames.CONTENT_TYPE, type);
     if (length != null) {
@@ -125,7 +135,8 @@ public final class DemoApp {
   }
 
   private static Publisher<Void> text(HttpServerResponse res, String body) {
-    return res.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8").sendString(Mono.just(body));
+    return res.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .sendString(Mono.just(body));
   }
 
   /** Reads a non-negative number parameter; -1 if it is malformed or out of range. */
@@ -145,16 +156,28 @@ public final class DemoApp {
   /** The request headers as received, one {@code name: value} line each, in order. */
   private static String headerLines(HttpServerRequest req) {
     StringBuilder out = new StringBuilder();
-    req.requestHeaders().forEach(header -> out.append(header.getKey().toLowerCase(java.util.Locale.ROOT)).append(": ").append(header.getValue()).append('\n'));
+    req.requestHeaders()
+        .forEach(
+            header ->
+                out.append(header.getKey().toLowerCase(java.util.Locale.ROOT))
+                    .append(": ")
+                    .append(header.getValue())
+                    .append('\n'));
     return out.toString();
   }
 
   private String workerJson() {
-    return "{\"workerId\":" + env.workerId()
-        + ",\"pid\":" + ProcessHandle.current().pid()
-        + ",\"appId\":\"" + env.appId() + "\""
-        + ",\"generation\":" + env.generation()
-        + ",\"requests\":" + EdgeWorker.requestsHandled()
+    return "{\"workerId\":"
+        + env.workerId()
+        + ",\"pid\":"
+        + ProcessHandle.current().pid()
+        + ",\"appId\":\""
+        + env.appId()
+        + "\""
+        + ",\"generation\":"
+        + env.generation()
+        + ",\"requests\":"
+        + EdgeWorker.requestsHandled()
         + "}";
   }
 }

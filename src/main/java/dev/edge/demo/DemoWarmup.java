@@ -22,13 +22,21 @@ public final class DemoWarmup {
     Files.deleteIfExists(socket);
     WorkerEnvironment env = new WorkerEnvironment(socket.toString(), 0, 0, "demo", 0, "/ready");
     EdgeWorker worker = EdgeWorker.start(env, new DemoApp(env)::handle);
-    HttpClient client = HttpClient.create().remoteAddress(() -> EdgeWorker.unixAddress(socket.toString()));
+    HttpClient client =
+        HttpClient.create().remoteAddress(() -> EdgeWorker.unixAddress(socket.toString()));
     for (int i = 0; i < 20; i++) {
-      for (String uri : new String[] {"/ready", "/", "/hello", "/bytes?n=100000", "/worker", "/missing"}) {
+      for (String uri :
+          new String[] {"/ready", "/", "/hello", "/bytes?n=100000", "/worker", "/missing"}) {
         client.get().uri(uri).responseContent().aggregate().asString().defaultIfEmpty("").block();
       }
-      client.post().uri("/echo").send(Mono.just(io.netty.buffer.Unpooled.wrappedBuffer(new byte[1024])))
-          .responseContent().aggregate().asString().block();
+      client
+          .post()
+          .uri("/echo")
+          .send(Mono.just(io.netty.buffer.Unpooled.wrappedBuffer(new byte[1024])))
+          .responseContent()
+          .aggregate()
+          .asString()
+          .block();
     }
     worker.stop();
     System.exit(0);

@@ -35,7 +35,12 @@ public final class StatusEndpoint {
    * @param httpPort the bound HTTP port (known only once the listener is up)
    * @param pools every app's pool
    */
-  public StatusEndpoint(JsonMapper json, String version, Instant startedAt, IntSupplier httpPort, List<AppPool> pools) {
+  public StatusEndpoint(
+      JsonMapper json,
+      String version,
+      Instant startedAt,
+      IntSupplier httpPort,
+      List<AppPool> pools) {
     this.json = json;
     this.version = version;
     this.startedAt = startedAt;

@@ -63,8 +63,8 @@ public final class AppPool {
   }
 
   /**
-   * A lease on the best worker now, or when one frees up. Fails with {@link Reason#QUEUE_FULL}
-   * when the queue is full and {@link Reason#QUEUE_TIMEOUT} when the wait exceeds the timeout.
+   * A lease on the best worker now, or when one frees up. Fails with {@link Reason#QUEUE_FULL} when
+   * the queue is full and {@link Reason#QUEUE_TIMEOUT} when the wait exceeds the timeout.
    * Cancelling the subscription leaves the queue and returns any lease already handed over.
    */
   public Mono<Lease> acquire() {
@@ -87,7 +87,11 @@ public final class AppPool {
           refusal = Reason.QUEUE_FULL;
         } else {
           queue.addLast(waiter);
-          waiter.timeout = timer.schedule(() -> expire(waiter), queueTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          waiter.timeout =
+              timer.schedule(
+                  () -> expire(waiter),
+                  queueTimeout.toMillis(),
+                  java.util.concurrent.TimeUnit.MILLISECONDS);
         }
       }
     }
@@ -244,7 +248,8 @@ public final class AppPool {
         }
         inflight += worker.inflight();
       }
-      return new PoolSnapshot(appId, workers.size(), ready, inflight, queue.size(), List.copyOf(workers));
+      return new PoolSnapshot(
+          appId, workers.size(), ready, inflight, queue.size(), List.copyOf(workers));
     }
   }
 

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The right to send one request to one worker: while a lease is held, it counts against the
  * worker's in-flight limit.
  *
- * <p>Ownership is decided once, by {@link #claim()}: the request path claims a lease it received;
- * a cancelled waiter claims a lease it never delivered so it can hand it back. Whoever claims it
+ * <p>Ownership is decided once, by {@link #claim()}: the request path claims a lease it received; a
+ * cancelled waiter claims a lease it never delivered so it can hand it back. Whoever claims it
  * releases it, exactly once.
  */
 public final class Lease {

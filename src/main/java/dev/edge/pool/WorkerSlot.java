@@ -92,6 +92,16 @@ public final class WorkerSlot {
 
   @Override
   public String toString() {
-    return "w" + id + "(gen " + generation + ", " + state + ", " + inflight + "/" + maxInflight + ")";
+    return "w"
+        + id
+        + "(gen "
+        + generation
+        + ", "
+        + state
+        + ", "
+        + inflight
+        + "/"
+        + maxInflight
+        + ")";
   }
 }

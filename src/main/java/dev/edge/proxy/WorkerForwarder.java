@@ -54,11 +54,18 @@ public final class WorkerForwarder {
     HttpHeaders outbound = requestHeaders(req, requestId);
     boolean hasBody = hasBody(req);
     return Mono.defer(pool::acquire)
-        .flatMap(lease -> lease.claim() ? exchange(lease, req, res, outbound, hasBody, requestId) : Mono.empty())
+        .flatMap(
+            lease ->
+                lease.claim()
+                    ? exchange(lease, req, res, outbound, hasBody, requestId)
+                    : Mono.empty())
         .retryWhen(Retry.max(MAX_ATTEMPTS - 1).filter(NotSent.class::isInstance))
         .onErrorMap(
             e -> e instanceof NotSent || (e.getCause() instanceof NotSent),
-            e -> new EdgeException(Reason.WORKER_UNAVAILABLE, "no worker of app " + pool.appId() + " could be reached"));
+            e ->
+                new EdgeException(
+                    Reason.WORKER_UNAVAILABLE,
+                    "no worker of app " + pool.appId() + " could be reached"));
   }
 
   private Mono<Void> exchange(
@@ -97,7 +104,11 @@ public final class WorkerForwarder {
     if (error instanceof TimeoutException) {
       return new EdgeException(
           Reason.UPSTREAM_TIMEOUT,
-          "worker w" + worker.id() + " sent no response headers within " + readTimeout.toMillis() + " ms");
+          "worker w"
+              + worker.id()
+              + " sent no response headers within "
+              + readTimeout.toMillis()
+              + " ms");
     }
     if (!sent) {
       if (causedBy(error, ConnectException.class)) {
@@ -106,7 +117,8 @@ public final class WorkerForwarder {
       return new NotSent(worker, error);
     }
     return new EdgeException(
-        Reason.WORKER_FAILED, "worker w" + worker.id() + " failed before answering: " + error.getMessage());
+        Reason.WORKER_FAILED,
+        "worker w" + worker.id() + " failed before answering: " + error.getMessage());
   }
 
   private static Mono<Void> relay(Upstream upstream, HttpServerResponse res, String requestId) {
@@ -165,7 +177,11 @@ public final class WorkerForwarder {
     private static final long serialVersionUID = 1L;
 
     NotSent(WorkerSlot worker, Throwable cause) {
-      super("worker w" + worker.id() + " could not be reached: " + cause.getMessage(), cause, false, false);
+      super(
+          "worker w" + worker.id() + " could not be reached: " + cause.getMessage(),
+          cause,
+          false,
+          false);
     }
   }
 }

@@ -35,7 +35,9 @@ public record WorkerEnvironment(
   /** Environment variable: the readiness path (default {@code /ready}). */
   public static final String HEALTH_PATH = "EDGE_HEALTH_PATH";
 
-  /** Reads the environment of this process; fails with a one-line message if it is not a worker's. */
+  /**
+   * Reads the environment of this process; fails with a one-line message if it is not a worker's.
+   */
   public static WorkerEnvironment current() {
     return from(System.getenv());
   }

@@ -30,12 +30,14 @@ import org.slf4j.LoggerFactory;
  * background warm-up run records {@code demo.jsa}; later workers start with it. Nothing here is
  * ever committed or shipped: it is derived from the jar on the machine that runs it.
  *
- * <p>Blocking: {@link #prepare} does file I/O and must run off the event loop (it runs at start-up).
+ * <p>Blocking: {@link #prepare} does file I/O and must run off the event loop (it runs at
+ * start-up).
  */
 public final class DemoRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoRuntime.class);
-  private static final List<String> WORKER_LIBS = List.of("netty-", "reactor-", "reactive-streams-");
+  private static final List<String> WORKER_LIBS =
+      List.of("netty-", "reactor-", "reactive-streams-");
 
   private final String classPath;
   private final Path archive;
@@ -87,14 +89,17 @@ public final class DemoRuntime {
     }
     Path jar = Path.of(cp).toAbsolutePath();
     try (JarFile file = new JarFile(jar.toFile())) {
-      return file.getEntry("BOOT-INF/classes/") != null || file.getEntry("BOOT-INF/lib/") != null ? jar : null;
+      return file.getEntry("BOOT-INF/classes/") != null || file.getEntry("BOOT-INF/lib/") != null
+          ? jar
+          : null;
     } catch (IOException e) {
       return null;
     }
   }
 
   private static Path extract(Path bootJar, Path cacheDir) throws IOException {
-    String key = "runtime-" + Files.size(bootJar) + "-" + Files.getLastModifiedTime(bootJar).toMillis();
+    String key =
+        "runtime-" + Files.size(bootJar) + "-" + Files.getLastModifiedTime(bootJar).toMillis();
     Path runtime = cacheDir.resolve(key);
     if (Files.isDirectory(runtime)) {
       return runtime;
@@ -103,7 +108,8 @@ public final class DemoRuntime {
     Path staging = Files.createTempDirectory(cacheDir, key + ".tmp");
     Files.createDirectories(staging.resolve("lib"));
     try (JarFile jar = new JarFile(bootJar.toFile());
-        JarOutputStream classes = new JarOutputStream(Files.newOutputStream(staging.resolve("edge-classes.jar")))) {
+        JarOutputStream classes =
+            new JarOutputStream(Files.newOutputStream(staging.resolve("edge-classes.jar")))) {
       Enumeration<JarEntry> entries = jar.entries();
       while (entries.hasMoreElements()) {
         JarEntry entry = entries.nextElement();
@@ -114,9 +120,12 @@ public final class DemoRuntime {
             in.transferTo(classes);
           }
           classes.closeEntry();
-        } else if (name.startsWith("BOOT-INF/lib/") && isWorkerLib(name.substring("BOOT-INF/lib/".length()))) {
+        } else if (name.startsWith("BOOT-INF/lib/")
+            && isWorkerLib(name.substring("BOOT-INF/lib/".length()))) {
           try (InputStream in = jar.getInputStream(entry);
-              OutputStream out = Files.newOutputStream(staging.resolve("lib").resolve(name.substring("BOOT-INF/lib/".length())))) {
+              OutputStream out =
+                  Files.newOutputStream(
+                      staging.resolve("lib").resolve(name.substring("BOOT-INF/lib/".length())))) {
             in.transferTo(out);
           }
         }
@@ -139,7 +148,8 @@ public final class DemoRuntime {
   }
 
   /** Records the class-data archive in the background; workers use it from their next start. */
-  private static void warmUp(Path runtime, Path archive, String java, List<String> javaOptions, String classPath)
+  private static void warmUp(
+      Path runtime, Path archive, String java, List<String> javaOptions, String classPath)
       throws IOException {
     Path partial = runtime.resolve("demo.jsa." + ProcessHandle.current().pid());
     List<String> command = new ArrayList<>();
@@ -150,22 +160,30 @@ public final class DemoRuntime {
     command.add(classPath);
     command.add(DemoWarmup.class.getName());
     command.add(runtime.resolve("warmup-" + ProcessHandle.current().pid() + ".sock").toString());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(runtime.resolve("warmup.log").toFile()).start();
-    process.onExit().thenAccept(done -> {
-      try {
-        if (done.exitValue() == 0 && Files.isRegularFile(partial)) {
-          Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
-          LOG.info("recorded class-data archive {} for demo workers", archive);
-        } else {
-          Files.deleteIfExists(partial);
-          LOG.warn("demo warm-up exited {}; workers start without a class-data archive (see {})",
-              done.exitValue(), runtime.resolve("warmup.log"));
-        }
-      } catch (IOException e) {
-        LOG.warn("cannot install class-data archive {}: {}", archive, e.toString());
-      }
-    });
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(runtime.resolve("warmup.log").toFile())
+            .start();
+    process
+        .onExit()
+        .thenAccept(
+            done -> {
+              try {
+                if (done.exitValue() == 0 && Files.isRegularFile(partial)) {
+                  Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
+                  LOG.info("recorded class-data archive {} for demo workers", archive);
+                } else {
+                  Files.deleteIfExists(partial);
+                  LOG.warn(
+                      "demo warm-up exited {}; workers start without a class-data archive (see {})",
+                      done.exitValue(),
+                      runtime.resolve("warmup.log"));
+                }
+              } catch (IOException e) {
+                LOG.warn("cannot install class-data archive {}: {}", archive, e.toString());
+              }
+            });
   }
 
   /** The demo's entry point, for the worker command line. */

@@ -49,7 +49,11 @@ public final class SocketDirectory {
     Path socket = dir.resolve(app + "-" + workerId + ".sock");
     if (socket.toString().length() > MAX_SOCKET_PATH) {
       throw new IllegalStateException(
-          "socket path " + socket + " is longer than " + MAX_SOCKET_PATH + " characters (use a shorter --socket-dir)");
+          "socket path "
+              + socket
+              + " is longer than "
+              + MAX_SOCKET_PATH
+              + " characters (use a shorter --socket-dir)");
     }
     return socket;
   }

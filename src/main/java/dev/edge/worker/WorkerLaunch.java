@@ -12,9 +12,9 @@ import java.util.Map;
  * The command line and environment of a worker process (see {@code docs/edge/WORKER_PROTOCOL.md}):
  * {@code java [worker-java-options] -jar APP}, or the demo app from the edge's own classes.
  *
- * <p>On Linux the command is prefixed with {@code setpriv --pdeathsig TERM --} when {@code
- * setpriv} is installed, so the kernel sends SIGTERM to a worker whose edge was killed, even if the
- * worker does not use the SDK's stdin watch.
+ * <p>On Linux the command is prefixed with {@code setpriv --pdeathsig TERM --} when {@code setpriv}
+ * is installed, so the kernel sends SIGTERM to a worker whose edge was killed, even if the worker
+ * does not use the SDK's stdin watch.
  */
 final class WorkerLaunch {
 
@@ -35,7 +35,10 @@ final class WorkerLaunch {
   /** Plans launches for {@code options}; prepares the demo runtime when no app jar is given. */
   static WorkerLaunch plan(EdgeOptions options) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    DemoRuntime demo = options.app() == null ? DemoRuntime.prepare(options.cacheDir(), java, options.workerJavaOptions()) : null;
+    DemoRuntime demo =
+        options.app() == null
+            ? DemoRuntime.prepare(options.cacheDir(), java, options.workerJavaOptions())
+            : null;
     return new WorkerLaunch(options, java, demo, Files.isExecutable(SETPRIV));
   }
 

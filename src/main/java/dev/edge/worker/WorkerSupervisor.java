@@ -98,7 +98,11 @@ public final class WorkerSupervisor {
   public void onUnreachable(WorkerSlot slot) {
     RunningWorker worker = running.get(slot.id());
     if (worker != null && worker.process().isAlive()) {
-      LOG.warn("worker_unreachable app={} worker={} pid={}: stopping it", appId, slot.id(), worker.process().pid());
+      LOG.warn(
+          "worker_unreachable app={} worker={} pid={}: stopping it",
+          appId,
+          slot.id(),
+          worker.process().pid());
       terminate(worker.process());
     }
   }
@@ -116,7 +120,10 @@ public final class WorkerSupervisor {
     long id = nextId.getAndIncrement();
     Path socket = options.transport() == Transport.UNIX ? sockets.socketFor(appId, id) : null;
     int port = socket == null ? freeLoopbackPort() : 0;
-    SocketAddress address = socket != null ? EdgeWorker.unixAddress(socket.toString()) : new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    SocketAddress address =
+        socket != null
+            ? EdgeWorker.unixAddress(socket.toString())
+            : new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     ConnectionProvider connections =
         ConnectionProvider.builder("edge-" + appId + "-w" + id)
             .maxConnections(options.maxInflight() + 8)
@@ -124,8 +131,15 @@ public final class WorkerSupervisor {
             .pendingAcquireTimeout(Duration.ofSeconds(10))
             .maxIdleTime(POOL_IDLE)
             .build();
-    HttpClient client = HttpClient.create(connections).remoteAddress(() -> address).disableRetry(true);
-    WorkerSlot slot = new WorkerSlot(id, generation, options.maxInflight(), client, socket != null ? socket.toString() : "127.0.0.1:" + port);
+    HttpClient client =
+        HttpClient.create(connections).remoteAddress(() -> address).disableRetry(true);
+    WorkerSlot slot =
+        new WorkerSlot(
+            id,
+            generation,
+            options.maxInflight(),
+            client,
+            socket != null ? socket.toString() : "127.0.0.1:" + port);
     LogRing output = new LogRing(LOG_LINES);
     Process process;
     long startedAt = System.nanoTime();
@@ -137,13 +151,21 @@ public final class WorkerSupervisor {
       scheduleReplacement(slotIndex, failures + 1);
       return;
     }
-    RunningWorker worker = new RunningWorker(slotIndex, failures, slot, process, connections, output, socket, startedAt);
+    RunningWorker worker =
+        new RunningWorker(
+            slotIndex, failures, slot, process, connections, output, socket, startedAt);
     running.put(id, worker);
     pool.add(slot);
     String prefix = "[" + appId + " w" + id + "]";
     OutputPump.start(process.getInputStream(), prefix, output, "edge-out-w" + id);
     OutputPump.start(process.getErrorStream(), prefix, output, "edge-err-w" + id);
-    LOG.info("worker_start app={} worker={} pid={} generation={} address={}", appId, id, process.pid(), generation, slot.address());
+    LOG.info(
+        "worker_start app={} worker={} pid={} generation={} address={}",
+        appId,
+        id,
+        process.pid(),
+        generation,
+        slot.address());
     worker.probe = probeUntilReady(worker);
     process.onExit().thenRun(() -> onExit(worker));
   }
@@ -160,11 +182,19 @@ public final class WorkerSupervisor {
         .subscribe(
             code -> {
               pool.markReady(slot);
-              LOG.info("worker_ready app={} worker={} startMs={}", appId, slot.id(), (System.nanoTime() - worker.startedAt()) / 1_000_000);
+              LOG.info(
+                  "worker_ready app={} worker={} startMs={}",
+                  appId,
+                  slot.id(),
+                  (System.nanoTime() - worker.startedAt()) / 1_000_000);
             },
             error -> {
-              LOG.error("worker_start_timeout app={} worker={}: not READY within {} ms; last output: {}",
-                  appId, slot.id(), options.startTimeout().toMillis(), worker.output().tail(20));
+              LOG.error(
+                  "worker_start_timeout app={} worker={}: not READY within {} ms; last output: {}",
+                  appId,
+                  slot.id(),
+                  options.startTimeout().toMillis(),
+                  worker.output().tail(20));
               terminate(worker.process());
             });
   }
@@ -184,7 +214,13 @@ public final class WorkerSupervisor {
       LOG.info("worker_exit app={} worker={} code={} ranMs={}", appId, slot.id(), code, ranMs);
       return;
     }
-    LOG.warn("worker_exit app={} worker={} code={} ranMs={} (unexpected); last output: {}", appId, slot.id(), code, ranMs, worker.output().tail(5));
+    LOG.warn(
+        "worker_exit app={} worker={} code={} ranMs={} (unexpected); last output: {}",
+        appId,
+        slot.id(),
+        code,
+        ranMs,
+        worker.output().tail(5));
     int failures = ranMs >= STABLE_AFTER.toMillis() ? 1 : worker.failures() + 1;
     scheduleReplacement(worker.slotIndex(), failures);
   }
@@ -194,7 +230,8 @@ public final class WorkerSupervisor {
       return;
     }
     long delay = RESTART_DELAYS_MS[Math.min(failures, RESTART_DELAYS_MS.length) - 1];
-    LOG.info("worker_restart app={} slot={} attempt={} backoffMs={}", appId, slotIndex, failures, delay);
+    LOG.info(
+        "worker_restart app={} slot={} attempt={} backoffMs={}", appId, slotIndex, failures, delay);
     spawner.schedule(() -> spawn(slotIndex, failures), delay, TimeUnit.MILLISECONDS);
   }
 
@@ -213,7 +250,11 @@ public final class WorkerSupervisor {
       try {
         long left = Math.max(0, deadline - System.nanoTime());
         if (!worker.process().waitFor(left, TimeUnit.NANOSECONDS)) {
-          LOG.warn("worker_kill app={} worker={}: still running after {} ms", appId, worker.slot().id(), STOP_GRACE.toMillis());
+          LOG.warn(
+              "worker_kill app={} worker={}: still running after {} ms",
+              appId,
+              worker.slot().id(),
+              STOP_GRACE.toMillis());
           worker.process().destroyForcibly();
         }
       } catch (InterruptedException e) {
@@ -267,7 +308,15 @@ public final class WorkerSupervisor {
     private final long startedAt;
     volatile Disposable probe;
 
-    RunningWorker(int slotIndex, int failures, WorkerSlot slot, Process process, ConnectionProvider connections, LogRing output, Path socket, long startedAt) {
+    RunningWorker(
+        int slotIndex,
+        int failures,
+        WorkerSlot slot,
+        Process process,
+        ConnectionProvider connections,
+        LogRing output,
+        Path socket,
+        long startedAt) {
       this.slotIndex = slotIndex;
       this.failures = failures;
       this.slot = slot;

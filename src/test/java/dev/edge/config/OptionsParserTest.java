@@ -69,7 +69,8 @@ class OptionsParserTest {
     assertThatThrownBy(() -> parse(Map.of("workers", "many"), List.of()))
         .hasMessage("--workers: \"many\" is not valid (expected: an integer 1-256)");
     assertThatThrownBy(() -> parse(Map.of("http-port", "70000"), List.of()))
-        .hasMessage("--http-port: \"70000\" is not valid (expected: a port 0-65535 (0 = any free port))");
+        .hasMessage(
+            "--http-port: \"70000\" is not valid (expected: a port 0-65535 (0 = any free port))");
     assertThatThrownBy(() -> parse(Map.of("transport", "udp"), List.of()))
         .hasMessage("--transport: \"udp\" is not valid (expected: unix or tcp)");
     assertThatThrownBy(() -> parse(Map.of("health-path", "ready"), List.of()))
@@ -80,7 +81,8 @@ class OptionsParserTest {
 
   @Test
   void unknownOptionsAreRejectedButSpringKeysPass() {
-    OptionsParser.rejectUnknown(new String[] {"--workers=2", "--logging.level.root=warn", "app.jar"});
+    OptionsParser.rejectUnknown(
+        new String[] {"--workers=2", "--logging.level.root=warn", "app.jar"});
     assertThatThrownBy(() -> OptionsParser.rejectUnknown(new String[] {"--wrokers=2"}))
         .hasMessageStartingWith("unknown option --wrokers (expected one of: --http-port,");
   }

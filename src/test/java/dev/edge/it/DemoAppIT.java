@@ -77,7 +77,8 @@ class DemoAppIT {
     assertThat(doc.get("version").asString()).isEqualTo("0.1.0");
     assertThat(doc.get("ports").get("http").asInt()).isEqualTo(edge.port());
     JsonNode app = doc.get("apps").get(0);
-    assertThat(app.propertyNames()).containsExactly("id", "workers", "ready", "inflight", "queueDepth");
+    assertThat(app.propertyNames())
+        .containsExactly("id", "workers", "ready", "inflight", "queueDepth");
     assertThat(app.get("id").asString()).isEqualTo("demo");
     assertThat(app.get("workers").asInt()).isEqualTo(2);
     assertThat(app.get("ready").asInt()).isEqualTo(2);
@@ -87,7 +88,9 @@ class DemoAppIT {
   void aSaneRequestIdIsKeptAndReachesTheWorker() throws Exception {
     HttpResponse<String> response =
         edge.http.send(
-            HttpRequest.newBuilder(edge.uri("/headers")).header("X-Request-Id", "trace-42.a:b_c").build(),
+            HttpRequest.newBuilder(edge.uri("/headers"))
+                .header("X-Request-Id", "trace-42.a:b_c")
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.headers().allValues("x-request-id")).containsExactly("trace-42.a:b_c");
     assertThat(response.body()).contains("x-request-id: trace-42.a:b_c\n");
@@ -97,7 +100,9 @@ class DemoAppIT {
   void anInsaneRequestIdIsReplacedEverywhere() throws Exception {
     HttpResponse<String> response =
         edge.http.send(
-            HttpRequest.newBuilder(edge.uri("/headers")).header("X-Request-Id", "x".repeat(200)).build(),
+            HttpRequest.newBuilder(edge.uri("/headers"))
+                .header("X-Request-Id", "x".repeat(200))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     String id = response.headers().firstValue("x-request-id").orElseThrow();
     assertThat(id).matches("req-[0-9a-f]{16}");
@@ -115,9 +120,18 @@ class DemoAppIT {
     assertThat(response.status()).isEqualTo(200);
     List<String> lines = List.of(response.body().split("\n"));
     assertThat(lines)
-        .contains("host: app.example:8443", "x-forwarded-for: 127.0.0.1", "x-forwarded-proto: http",
-            "x-forwarded-host: app.example:8443", "x-end: kept")
-        .noneMatch(line -> line.startsWith("x-hop:") || line.startsWith("x-hop2:") || line.startsWith("keep-alive:") || line.contains("6.6.6.6"))
+        .contains(
+            "host: app.example:8443",
+            "x-forwarded-for: 127.0.0.1",
+            "x-forwarded-proto: http",
+            "x-forwarded-host: app.example:8443",
+            "x-end: kept")
+        .noneMatch(
+            line ->
+                line.startsWith("x-hop:")
+                    || line.startsWith("x-hop2:")
+                    || line.startsWith("keep-alive:")
+                    || line.contains("6.6.6.6"))
         .noneMatch(line -> line.startsWith("connection:"));
   }
 

@@ -67,7 +67,9 @@ final class EdgeProcess implements AutoCloseable {
   }
 
   private void pump() {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         output.add(line);
@@ -85,7 +87,9 @@ final class EdgeProcess implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (port < 0) {
       assertThat(process.isAlive()).as("edge alive; output: %s", output).isTrue();
-      assertThat(System.nanoTime()).as("edge printed its URL; output: %s", output).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("edge printed its URL; output: %s", output)
+          .isLessThan(deadline);
       Thread.sleep(20);
     }
     return port;
@@ -103,7 +107,9 @@ final class EdgeProcess implements AutoCloseable {
       if (app.get("ready").asInt() == workers) {
         return;
       }
-      assertThat(System.nanoTime()).as("%d workers READY; output: %s", workers, output).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("%d workers READY; output: %s", workers, output)
+          .isLessThan(deadline);
       Thread.sleep(50);
     }
   }
@@ -113,7 +119,9 @@ final class EdgeProcess implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Output lines that contain {@code text}. */

@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** HTTP/1.1 over a plain socket, for headers that java.net.http will not send (Connection, Host). */
+/**
+ * HTTP/1.1 over a plain socket, for headers that java.net.http will not send (Connection, Host).
+ */
 final class RawHttp {
 
   private RawHttp() {}
@@ -34,7 +36,9 @@ final class RawHttp {
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      headers.put(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(colon + 1).trim());
     }
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     String length = headers.get("content-length");
@@ -56,7 +60,10 @@ final class RawHttp {
         throw new IOException("connection closed in the response head: " + head);
       }
       head.write(b);
-      matched = (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b ? matched + 1 : (b == '\r' ? 1 : 0);
+      matched =
+          (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b
+              ? matched + 1
+              : (b == '\r' ? 1 : 0);
     }
     String text = head.toString(StandardCharsets.ISO_8859_1);
     return text.substring(0, text.length() - 4);

@@ -27,7 +27,12 @@ class SchedulingIT {
 
   @BeforeAll
   static void start() throws Exception {
-    edge = EdgeProcess.startReady(WORKERS, "--workers=" + WORKERS, "--max-inflight=" + MAX_INFLIGHT, "--max-queue=" + MAX_QUEUE);
+    edge =
+        EdgeProcess.startReady(
+            WORKERS,
+            "--workers=" + WORKERS,
+            "--max-inflight=" + MAX_INFLIGHT,
+            "--max-queue=" + MAX_QUEUE);
   }
 
   @AfterAll
@@ -37,7 +42,8 @@ class SchedulingIT {
 
   private CompletableFuture<HttpResponse<String>> async(String path) throws InterruptedException {
     return edge.http.sendAsync(
-        HttpRequest.newBuilder(edge.uri(path)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.newBuilder(edge.uri(path)).timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private long workerId() throws Exception {
@@ -86,18 +92,24 @@ class SchedulingIT {
 
     List<HttpResponse<String>> served = done.stream().filter(r -> r.statusCode() == 200).toList();
     List<HttpResponse<String>> shed = done.stream().filter(r -> r.statusCode() == 503).toList();
-    assertThat(served).hasSize(capacity + MAX_QUEUE).allSatisfy(r -> assertThat(r.body()).isEqualTo("slept 3000 ms\n"));
+    assertThat(served)
+        .hasSize(capacity + MAX_QUEUE)
+        .allSatisfy(r -> assertThat(r.body()).isEqualTo("slept 3000 ms\n"));
     assertThat(shed).hasSize(overflow);
     for (HttpResponse<String> response : shed) {
-      assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+      assertThat(response.headers().firstValue("content-type"))
+          .hasValue("application/problem+json");
       assertThat(response.headers().firstValue("retry-after")).hasValue("1");
       JsonNode problem = EdgeProcess.JSON.readTree(response.body());
-      assertThat(problem.propertyNames()).containsExactly("type", "title", "status", "detail", "reason", "requestId");
+      assertThat(problem.propertyNames())
+          .containsExactly("type", "title", "status", "detail", "reason", "requestId");
       assertThat(problem.get("status").asInt()).isEqualTo(503);
       assertThat(problem.get("title").asString()).isEqualTo("Server busy");
       assertThat(problem.get("reason").asString()).isEqualTo("queue_full");
-      assertThat(problem.get("detail").asString()).isEqualTo("app demo: every worker is busy and 3 requests are queued");
-      assertThat(problem.get("requestId").asString()).isEqualTo(response.headers().firstValue("x-request-id").orElseThrow());
+      assertThat(problem.get("detail").asString())
+          .isEqualTo("app demo: every worker is busy and 3 requests are queued");
+      assertThat(problem.get("requestId").asString())
+          .isEqualTo(response.headers().firstValue("x-request-id").orElseThrow());
     }
     awaitInflight(0);
     assertThat(edge.status().get("apps").get(0).get("queueDepth").asInt()).isZero();

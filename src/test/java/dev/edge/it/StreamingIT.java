@@ -38,7 +38,11 @@ class StreamingIT {
   @Test
   void downloadsALargeBodyInConstantMemory() throws Exception {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), edge.port())) {
-      socket.getOutputStream().write(("GET /bytes?n=" + SIZE + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /bytes?n=" + SIZE + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
       String head = RawHttp.readHead(in);
       assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: " + SIZE);
@@ -56,8 +60,11 @@ class StreamingIT {
           CompletableFuture.runAsync(
               () -> {
                 try {
-                  out.write(("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/octet-stream\r\nContent-Length: " + SIZE
-                      + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                  out.write(
+                      ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                              + SIZE
+                              + "\r\nConnection: close\r\n\r\n")
+                          .getBytes(StandardCharsets.US_ASCII));
                   byte[] chunk = new byte[64 * 1024];
                   java.util.Arrays.fill(chunk, (byte) 'x');
                   for (long left = SIZE; left > 0; left -= chunk.length) {

@@ -16,9 +16,16 @@ class TimeoutsIT {
   @Test
   void aRequestThatWaitsTooLongInTheQueueGets504AndASlowWorker504() throws Exception {
     try (EdgeProcess edge =
-        EdgeProcess.startReady(1, "--workers=1", "--max-inflight=1", "--queue-timeout-ms=500", "--read-timeout-ms=2000")) {
+        EdgeProcess.startReady(
+            1,
+            "--workers=1",
+            "--max-inflight=1",
+            "--queue-timeout-ms=500",
+            "--read-timeout-ms=2000")) {
       CompletableFuture<HttpResponse<String>> slow =
-          edge.http.sendAsync(HttpRequest.newBuilder(edge.uri("/sleep?ms=6000")).build(), HttpResponse.BodyHandlers.ofString());
+          edge.http.sendAsync(
+              HttpRequest.newBuilder(edge.uri("/sleep?ms=6000")).build(),
+              HttpResponse.BodyHandlers.ofString());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (edge.status().get("apps").get(0).get("inflight").asInt() != 1) {
         assertThat(System.nanoTime()).isLessThan(deadline);
@@ -29,16 +36,20 @@ class TimeoutsIT {
       assertThat(queued.statusCode()).isEqualTo(504);
       JsonNode queueProblem = EdgeProcess.JSON.readTree(queued.body());
       assertThat(queueProblem.get("reason").asString()).isEqualTo("queue_timeout");
-      assertThat(queueProblem.get("detail").asString()).isEqualTo("app demo: no worker freed up within 500 ms");
+      assertThat(queueProblem.get("detail").asString())
+          .isEqualTo("app demo: no worker freed up within 500 ms");
 
       HttpResponse<String> timedOut = slow.get(30, TimeUnit.SECONDS);
       assertThat(timedOut.statusCode()).isEqualTo(504);
       JsonNode readProblem = EdgeProcess.JSON.readTree(timedOut.body());
       assertThat(readProblem.get("reason").asString()).isEqualTo("upstream_timeout");
       assertThat(readProblem.get("title").asString()).isEqualTo("Worker did not answer in time");
-      assertThat(readProblem.get("requestId").asString()).isEqualTo(timedOut.headers().firstValue("x-request-id").orElseThrow());
+      assertThat(readProblem.get("requestId").asString())
+          .isEqualTo(timedOut.headers().firstValue("x-request-id").orElseThrow());
 
-      assertThat(edge.get("/hello").statusCode()).as("the slot came back after the timeout").isEqualTo(200);
+      assertThat(edge.get("/hello").statusCode())
+          .as("the slot came back after the timeout")
+          .isEqualTo(200);
     }
   }
 
@@ -46,7 +57,9 @@ class TimeoutsIT {
   void requestsArrivingBeforeAnyWorkerIsReadyWaitForIt() throws Exception {
     try (EdgeProcess edge = EdgeProcess.start(java.util.List.of(), "--workers=1")) {
       HttpResponse<String> first =
-          edge.http.send(HttpRequest.newBuilder(edge.uri("/hello")).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+          edge.http.send(
+              HttpRequest.newBuilder(edge.uri("/hello")).timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(first.statusCode()).isEqualTo(200);
       assertThat(first.body()).isEqualTo("hello from edge\n");
     }

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A worker dies under load: only requests in flight on it may fail (each with a 502
- * worker_failed); everything else is served by the other worker, and the dead one is replaced.
+ * A worker dies under load: only requests in flight on it may fail (each with a 502 worker_failed);
+ * everything else is served by the other worker, and the dead one is replaced.
  */
 class WorkerCrashIT {
 
@@ -25,7 +25,8 @@ class WorkerCrashIT {
 
   @Test
   void onlyRequestsInFlightOnTheCrashedWorkerFail() throws Exception {
-    try (EdgeProcess edge = EdgeProcess.startReady(2, "--workers=2", "--max-inflight=" + MAX_INFLIGHT)) {
+    try (EdgeProcess edge =
+        EdgeProcess.startReady(2, "--workers=2", "--max-inflight=" + MAX_INFLIGHT)) {
       Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
       List<String> failures = new CopyOnWriteArrayList<>();
       ExecutorService clients = Executors.newFixedThreadPool(6);
@@ -37,9 +38,13 @@ class WorkerCrashIT {
                 try {
                   HttpResponse<String> response =
                       edge.http.send(
-                          HttpRequest.newBuilder(edge.uri("/sleep?ms=30")).timeout(Duration.ofSeconds(30)).build(),
+                          HttpRequest.newBuilder(edge.uri("/sleep?ms=30"))
+                              .timeout(Duration.ofSeconds(30))
+                              .build(),
                           HttpResponse.BodyHandlers.ofString());
-                  statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
+                  statuses
+                      .computeIfAbsent(response.statusCode(), s -> new AtomicInteger())
+                      .incrementAndGet();
                   if (response.statusCode() != 200) {
                     failures.add(response.body());
                   }
@@ -58,12 +63,21 @@ class WorkerCrashIT {
       assertThat(crash.body()).contains("\"reason\":\"worker_failed\"");
       int served = statuses.getOrDefault(200, new AtomicInteger()).get();
       assertThat(served).as("load kept being served").isGreaterThan(50);
-      assertThat(failures).as("failures: at most what was in flight on the crashed worker").hasSizeLessThanOrEqualTo(MAX_INFLIGHT);
-      assertThat(failures).allSatisfy(body -> assertThat(body).contains("\"status\":502").contains("\"reason\":\"worker_failed\""));
+      assertThat(failures)
+          .as("failures: at most what was in flight on the crashed worker")
+          .hasSizeLessThanOrEqualTo(MAX_INFLIGHT);
+      assertThat(failures)
+          .allSatisfy(
+              body ->
+                  assertThat(body)
+                      .contains("\"status\":502")
+                      .contains("\"reason\":\"worker_failed\""));
       assertThat(statuses.keySet()).isSubsetOf(200, 502);
 
       edge.awaitReady(2);
-      assertThat(edge.lines("worker_exit app=demo").get(0)).contains("code=1").contains("(unexpected)");
+      assertThat(edge.lines("worker_exit app=demo").get(0))
+          .contains("code=1")
+          .contains("(unexpected)");
       assertThat(edge.lines("worker_restart app=demo").get(0)).contains("attempt=1 backoffMs=1000");
       assertThat(edge.lines("worker_start app=demo worker=3 ")).hasSize(1);
     }

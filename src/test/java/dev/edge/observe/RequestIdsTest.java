@@ -13,7 +13,8 @@ class RequestIdsTest {
 
   @Test
   void replacesMissingEmptyOverlongOrUnsafeIds() {
-    for (String bad : new String[] {null, "", "a".repeat(129), "has space", "semi;colon", "new\nline", "ünï"}) {
+    for (String bad :
+        new String[] {null, "", "a".repeat(129), "has space", "semi;colon", "new\nline", "ünï"}) {
       assertThat(RequestIds.resolve(bad)).matches("req-[0-9a-f]{16}");
     }
     assertThat(RequestIds.resolve("a".repeat(128))).hasSize(128);

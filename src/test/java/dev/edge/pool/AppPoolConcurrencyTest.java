@@ -135,7 +135,9 @@ class AppPoolConcurrencyTest {
       PoolSnapshot now = pool.snapshot();
       if (held.get() == 0 && now.queueDepth() == 0 && now.inflight() == 0) {
         Thread.sleep(100);
-        if (held.get() == 0 && pool.snapshot().inflight() == 0 && pool.snapshot().queueDepth() == 0) {
+        if (held.get() == 0
+            && pool.snapshot().inflight() == 0
+            && pool.snapshot().queueDepth() == 0) {
           return;
         }
       }

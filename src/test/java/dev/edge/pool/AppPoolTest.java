@@ -93,7 +93,9 @@ class AppPoolTest {
     }
 
     assertThat(served).hasSize(2);
-    assertThat(refused).hasSize(4).allSatisfy(e -> assertThat(((EdgeException) e).reason()).isEqualTo(Reason.QUEUE_FULL));
+    assertThat(refused)
+        .hasSize(4)
+        .allSatisfy(e -> assertThat(((EdgeException) e).reason()).isEqualTo(Reason.QUEUE_FULL));
     assertThat(pool.snapshot().queueDepth()).isEqualTo(3);
 
     served.get(0).release();
@@ -178,8 +180,11 @@ class AppPoolTest {
 
     pool.close(Reason.SHUTTING_DOWN);
 
-    assertThat(errors).hasSize(2).allSatisfy(e -> assertThat(((EdgeException) e).reason()).isEqualTo(Reason.SHUTTING_DOWN));
-    assertThatThrownBy(() -> pool.acquire().block(Duration.ofSeconds(1))).isInstanceOf(EdgeException.class);
+    assertThat(errors)
+        .hasSize(2)
+        .allSatisfy(e -> assertThat(((EdgeException) e).reason()).isEqualTo(Reason.SHUTTING_DOWN));
+    assertThatThrownBy(() -> pool.acquire().block(Duration.ofSeconds(1)))
+        .isInstanceOf(EdgeException.class);
   }
 
   @Test

@@ -1,0 +1,74 @@
+package dev.edge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Bad options and a missing app: one line naming the option and the expectation, exit code 2. */
+class CommandLineIT {
+
+  private record Result(int exitCode, String stdout, String stderr) {}
+
+  private static Result run(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(EdgeProcess.JAR.toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Result(
+        process.exitValue(),
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aBadValueNamesTheOptionAndTheExpectation() throws Exception {
+    Result result = run("--workers=lots");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr())
+        .isEqualTo("edge: --workers: \"lots\" is not valid (expected: an integer 1-256)\n");
+  }
+
+  @Test
+  void anUnknownOptionIsRejected() throws Exception {
+    Result result = run("--wrokers=3");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr())
+        .startsWith("edge: unknown option --wrokers (expected one of: --http-port, ")
+        .endsWith(")\n");
+    assertThat(result.stderr().lines().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aMissingAppJarIsRejected() throws Exception {
+    Result result = run("--http-port=0", "no-such-app.jar");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr())
+        .isEqualTo(
+            "edge: --app: \"no-such-app.jar\" is not valid (expected: an app jar that exists)\n");
+  }
+
+  @Test
+  void helpListsEveryOption() throws Exception {
+    Result result = run("--help");
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdout())
+        .startsWith("usage: java -jar edge.jar [options] [APP]")
+        .contains(
+            "--http-port",
+            "--workers",
+            "--max-inflight",
+            "--max-queue",
+            "--queue-timeout-ms",
+            "--read-timeout-ms",
+            "--socket-dir",
+            "--transport");
+  }
+}
