@@ -437,7 +437,7 @@ done
 
 RATIOS=$'| endpoint | edge/nginx req/s | edge/nginx p99 | edge/direct req/s | edge/direct p99 | throughput target (>= 0.8 x nginx) | p99 target (<= 1.5 x nginx) |\n'
 RATIOS+=$'|---|---:|---:|---:|---:|---|---|\n'
-ALL_MET=1
+ALL_MET=1 EVALUATED=0
 for path in $ENDPOINTS; do
   tn=$(ratio "$(result edge "$path" 3)" "$(result nginx "$path" 3)")
   pn=$(ratio "$(result edge "$path" 5)" "$(result nginx "$path" 5)")
@@ -445,8 +445,15 @@ for path in $ENDPOINTS; do
   pd=$(ratio "$(result edge "$path" 5)" "$(result direct "$path" 5)")
   if [[ $tn == - ]]; then tmet="n/a"; elif awk -v r="$tn" 'BEGIN { exit !(r >= 0.8) }'; then tmet="met"; else tmet="**not met**"; ALL_MET=0; fi
   if [[ $pn == - ]]; then pmet="n/a"; elif awk -v r="$pn" 'BEGIN { exit !(r <= 1.5) }'; then pmet="met"; else pmet="**not met**"; ALL_MET=0; fi
+  if [[ $tn != - || $pn != - ]]; then EVALUATED=1; fi
   RATIOS+="| \`$path\` | $tn | $pn | $td | $pd | $tmet | $pmet |"$'\n'
 done
+
+verdict() {  # verdict MET NOT_MET
+  if ((!EVALUATED)); then echo "not evaluated (needs the edge and nginx targets)"
+  elif ((ALL_MET)); then echo "$1"
+  else echo "$2"; fi
+}
 
 JAVA_VERSION=$(java -version 2>&1 | head -n1 || true)
 NGINX_VERSION=$("$NGINX" -v 2>&1 | head -n1 || true)
@@ -481,7 +488,7 @@ REPORT=$TMP/report.md
   echo "### Ratios and targets"
   echo
   echo "$RATIOS"
-  echo "Overall: $( ((ALL_MET)) && echo "all targets met" || echo "**not all targets met**")."
+  echo "Overall: $(verdict "all targets met" "**not all targets met**")."
   echo
   echo "### Worker spawn to READY"
   echo
@@ -521,7 +528,7 @@ for path in $ENDPOINTS; do
     "$(ratio "$(result edge "$path" 3)" "$(result nginx "$path" 3)")" "$(ratio "$(result edge "$path" 5)" "$(result nginx "$path" 5)")" \
     "$(ratio "$(result edge "$path" 3)" "$(result direct "$path" 3)")" "$(ratio "$(result edge "$path" 5)" "$(result direct "$path" 5)")"
 done
-echo "targets (edge >= 0.8 x nginx req/s, p99 <= 1.5 x nginx): $( ((ALL_MET)) && echo met || echo "NOT met")"
+echo "targets (edge >= 0.8 x nginx req/s, p99 <= 1.5 x nginx): $(verdict met "NOT met")"
 echo "worker spawn-to-READY: cold ${COLD_MS:-?} ms, warm ${WARM_MS:-?} ms"
 
 if [[ $PERF_MD != - ]]; then
