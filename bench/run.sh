@@ -19,6 +19,7 @@
 #   TARGETS              subset/order of "edge direct nginx" (default all three)
 #   NGINX_LOCATION_EXTRA extra directives for nginx's proxy location (default none)
 #   PERF_MD              results file (default docs/edge/PERFORMANCE.md; "-" = do not write)
+#   IDLE_WAIT            seconds to wait for other load on the machine to stop before starting (default 60)
 #   KEEP_TMP=1           keep the temporary directory (logs, raw wrk output)
 set -euo pipefail
 
@@ -38,6 +39,7 @@ NGINX_LOCATION_EXTRA=${NGINX_LOCATION_EXTRA:-}
 PERF_MD=${PERF_MD:-docs/edge/PERFORMANCE.md}
 EDGE_JAR=${EDGE_JAR:-target/edge.jar}
 READY_TIMEOUT=60
+IDLE_WAIT=${IDLE_WAIT:-60}
 
 WRK_ARGS="-t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency"
 WARMUP_ARGS="-t$WRK_THREADS -c$WRK_CONNECTIONS -d$WARMUP_DURATION"
@@ -364,13 +366,19 @@ bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
 # --- run ---------------------------------------------------------------------------------------
 
 log "tmp dir $TMP; jar $EDGE_JAR"
-# Other load on the machine distorts everything: measure it for 2 s before starting.
-m0=$(machine_ticks) t0=$(now_ms)
-sleep 2
-IDLE_BUSY=$(pct "$(($(machine_ticks) - m0))" "$(($(now_ms) - t0))")
-if ((IDLE_BUSY > 20)); then
-  log "warning: the machine is already ${IDLE_BUSY}% busy (100 = one core) before the benchmark starts"
-fi
+# Other load on the machine distorts everything: wait up to IDLE_WAIT seconds for it to calm down.
+idle_deadline=$(($(date +%s) + IDLE_WAIT))
+while :; do
+  m0=$(machine_ticks) t0=$(now_ms)
+  sleep 2
+  IDLE_BUSY=$(pct "$(($(machine_ticks) - m0))" "$(($(now_ms) - t0))")
+  ((IDLE_BUSY > 20)) || break
+  if (($(date +%s) >= idle_deadline)); then
+    log "warning: the machine is ${IDLE_BUSY}% busy (100 = one core) before the benchmark starts; results will be noisy"
+    break
+  fi
+  log "the machine is ${IDLE_BUSY}% busy (100 = one core); waiting for it to calm down"
+done
 log "worker options: $WORKER_JAVA_OPTIONS"
 
 # 1. Cold edge start on an empty cache: extracts the runtime, records demo.jsa in the background.

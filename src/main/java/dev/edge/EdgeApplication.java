@@ -7,13 +7,18 @@ import dev.edge.config.OptionsParser.Option;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code java -jar edge.jar [options] [APP]}: validates the options (a bad one prints one line and
@@ -45,7 +50,37 @@ public class EdgeApplication {
     app.addListeners(options);
     app.addInitializers(
         context -> context.getBeanFactory().registerSingleton("edgeOptions", options.parsed));
-    app.run(args);
+    if (Arrays.stream(args)
+        .anyMatch(arg -> arg.equals("--json-logging") || arg.equals("--json-logging=true"))) {
+      app.setDefaultProperties(Map.of("logging.structured.format.console", "ecs"));
+    }
+    ConfigurableApplicationContext context = app.run(args);
+    installSignals(context);
+  }
+
+  /**
+   * SIGTERM and SIGINT: graceful shutdown (see {@link EdgeServer#stop()}), then exit 0. SIGUSR2:
+   * rolling restart of every app.
+   */
+  private static void installSignals(ConfigurableApplicationContext context) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    SignalHandler shutdown =
+        signal -> {
+          if (stopping.compareAndSet(false, true)) {
+            Thread stopper =
+                new Thread(
+                    () -> {
+                      context.close();
+                      System.exit(0);
+                    },
+                    "edge-shutdown");
+            stopper.start();
+          }
+        };
+    Signal.handle(new Signal("TERM"), shutdown);
+    Signal.handle(new Signal("INT"), shutdown);
+    EdgeServer server = context.getBean(EdgeServer.class);
+    Signal.handle(new Signal("USR2"), signal -> server.restartApps("signal"));
   }
 
   static String usage() {

@@ -4,6 +4,7 @@ import dev.edge.observe.RequestIds;
 import dev.edge.observe.StatusEndpoint;
 import dev.edge.pool.AppPool;
 import dev.edge.proxy.WorkerForwarder;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -30,6 +31,8 @@ public final class EdgePipeline {
   private final WorkerForwarder forwarder;
   private final StatusEndpoint status;
   private final ErrorResponder errors;
+  private final AtomicInteger active = new AtomicInteger();
+  private volatile boolean closing;
 
   /** Wires the request path. */
   public EdgePipeline(
@@ -42,15 +45,31 @@ public final class EdgePipeline {
 
   /** Handles one request; the Reactor Netty server calls this on an event-loop thread. */
   public Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+    active.incrementAndGet();
     String requestId = RequestIds.resolve(req.requestHeaders().get(RequestIds.HEADER));
     res.header(RequestIds.HEADER, requestId);
+    if (closing) {
+      res.keepAlive(false);
+    }
     Mono<Void> answer;
     try {
       answer = route(req, res, requestId);
     } catch (RuntimeException e) {
       answer = Mono.error(e);
     }
-    return answer.onErrorResume(error -> errors.respond(error, req, res, requestId));
+    return answer
+        .onErrorResume(error -> errors.respond(error, req, res, requestId))
+        .doFinally(signal -> active.decrementAndGet());
+  }
+
+  /** Requests being handled right now (waiting, in flight or streaming). */
+  public int activeRequests() {
+    return active.get();
+  }
+
+  /** From now on, responses close their connection instead of keeping it alive. */
+  public void closeConnectionsAfterResponse() {
+    closing = true;
   }
 
   private Mono<Void> route(HttpServerRequest req, HttpServerResponse res, String requestId) {

@@ -1,44 +1,59 @@
 package dev.edge;
 
 import dev.edge.config.EdgeOptions;
+import dev.edge.observe.EdgeEvents;
+import dev.edge.observe.EdgeEvents.Event;
+import dev.edge.worker.AppWatcher;
 import dev.edge.worker.WorkerSupervisor;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * The edge's listener and workers as one lifecycle: start spawns the workers and binds the HTTP
- * listener (requests that arrive before a worker is READY wait in the queue), then prints one line
- * per URL served; stop closes the listener and stops the workers.
+ * The edge's listener and workers as one lifecycle.
  *
- * <p>A non-daemon thread waits while the edge runs, so the JVM stays up until it is stopped.
+ * <p>Start: spawn the workers, bind the HTTP listener (requests that arrive before a worker is
+ * READY wait in the queue), print one line per URL served, start watching the app's files.
+ *
+ * <p>Stop (graceful shutdown, on SIGTERM or SIGINT): stop accepting connections; let in-flight and
+ * queued requests finish for up to {@code --shutdown-grace-ms}; answer any request still queued
+ * with {@code 503 shutting_down}; SIGTERM the workers and SIGKILL those still alive {@link
+ * #WORKER_STOP_GRACE} later. A daemon safety net halts the JVM {@link #SAFETY_MARGIN} after the
+ * grace period if anything hangs.
  */
 public final class EdgeServer implements SmartLifecycle {
 
-  private static final Logger LOG = LoggerFactory.getLogger("edge.server");
-  static final Duration LISTENER_CLOSE = Duration.ofSeconds(5);
+  /** How long workers get between SIGTERM and SIGKILL once requests have drained. */
+  static final Duration WORKER_STOP_GRACE = Duration.ofSeconds(4);
+
+  /** The safety net fires this long after the grace period. */
+  static final Duration SAFETY_MARGIN = Duration.ofSeconds(5);
 
   private final EdgeOptions options;
   private final EdgePipeline pipeline;
   private final WorkerSupervisor supervisor;
+  private final EdgeEvents events;
   private final PrintStream console;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile DisposableServer listener;
+  private volatile AppWatcher watcher;
 
   /** Creates the server; nothing is bound until {@link #start()}. */
   public EdgeServer(
       EdgeOptions options,
       EdgePipeline pipeline,
       WorkerSupervisor supervisor,
+      EdgeEvents events,
       PrintStream console) {
     this.options = options;
     this.pipeline = pipeline;
     this.supervisor = supervisor;
+    this.events = events;
     this.console = console;
   }
 
@@ -57,11 +72,25 @@ public final class EdgeServer implements SmartLifecycle {
             : options.bindAddress();
     console.println("edge: http://" + host + ":" + listener.port() + "/");
     console.flush();
-    LOG.info(
-        "server_start app={} workers={} port={}",
+    events.emit(
+        Event.SERVER_START,
+        "app",
         options.appId(),
+        "workers",
         options.workers(),
-        listener.port());
+        "port",
+        listener.port(),
+        "pid",
+        ProcessHandle.current().pid());
+    try {
+      watcher =
+          AppWatcher.start(
+              options.supervision().watch(),
+              options.supervision().watchDebounce(),
+              () -> supervisor.roll("file_change"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot watch " + options.supervision().watch(), e);
+    }
     Thread keeper = new Thread(this::awaitStop, "edge-main");
     keeper.setDaemon(false);
     keeper.start();
@@ -73,20 +102,79 @@ public final class EdgeServer implements SmartLifecycle {
     return current == null ? -1 : current.port();
   }
 
+  /** Rolling restart of the app (SIGUSR2, and later the control API). */
+  public void restartApps(String trigger) {
+    supervisor.roll(trigger);
+  }
+
   @Override
   public void stop() {
+    Duration grace = options.supervision().shutdownGrace();
+    startSafetyNet(grace.plus(SAFETY_MARGIN));
+    events.emit(
+        Event.SHUTDOWN_START,
+        "graceMs",
+        grace.toMillis(),
+        "activeRequests",
+        pipeline.activeRequests());
+    closeWatcher();
     DisposableServer current = listener;
     if (current != null) {
-      current.disposeNow(LISTENER_CLOSE);
+      current.channel().close().syncUninterruptibly();
     }
-    supervisor.stop();
-    LOG.info("server_stop");
+    pipeline.closeConnectionsAfterResponse();
+    awaitRequestsDrained(grace);
+    supervisor.stop(WORKER_STOP_GRACE);
+    awaitRequestsDrained(Duration.ofSeconds(1));
+    events.emit(Event.SERVER_STOP, "activeRequests", pipeline.activeRequests());
     stopped.countDown();
   }
 
   @Override
   public boolean isRunning() {
     return listener != null && stopped.getCount() > 0;
+  }
+
+  private void awaitRequestsDrained(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (pipeline.activeRequests() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void closeWatcher() {
+    AppWatcher current = watcher;
+    if (current == null) {
+      return;
+    }
+    try {
+      current.close();
+    } catch (IOException e) {
+      // The watch service is gone either way.
+    }
+  }
+
+  private static void startSafetyNet(Duration after) {
+    Thread net =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(after.toMillis());
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.err.println(
+                  "edge: shutdown did not finish within " + after.toMillis() + " ms; forcing exit");
+              Runtime.getRuntime().halt(1);
+            },
+            "edge-shutdown-safety-net");
+    net.setDaemon(true);
+    net.start();
   }
 
   private void awaitStop() {

@@ -22,6 +22,8 @@ import java.util.List;
  * @param transport how workers listen: a Unix socket or a loopback TCP port
  * @param healthPath the readiness path probed on each worker
  * @param workerJavaOptions JVM options for worker processes
+ * @param jsonLogging lifecycle events as one JSON object per line
+ * @param supervision health checks, restart budget, recycling, rolls and shutdown
  */
 public record EdgeOptions(
     int httpPort,
@@ -37,7 +39,9 @@ public record EdgeOptions(
     Path cacheDir,
     Transport transport,
     String healthPath,
-    List<String> workerJavaOptions) {
+    List<String> workerJavaOptions,
+    boolean jsonLogging,
+    Supervision supervision) {
 
   /** How a worker listens. */
   public enum Transport {

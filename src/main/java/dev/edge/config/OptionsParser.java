@@ -34,7 +34,20 @@ public final class OptionsParser {
           new Option("cache-dir", "~/.cache/edge", "a directory path"),
           new Option("transport", "unix", "unix or tcp"),
           new Option("health-path", "/ready", "a path starting with / (no query)"),
-          new Option("worker-java-options", "(see docs)", "JVM options separated by spaces"));
+          new Option("worker-java-options", "(see docs)", "JVM options separated by spaces"),
+          new Option("json-logging", "false", "true or false"),
+          new Option("health-interval-ms", "5000", "milliseconds 1-3600000"),
+          new Option("health-timeout-ms", "2000", "milliseconds 1-3600000"),
+          new Option("health-failures", "3", "an integer 1-100"),
+          new Option("max-restarts", "10", "an integer 0-1000"),
+          new Option("restart-window-ms", "60000", "milliseconds 1-3600000"),
+          new Option("max-requests", "0", "an integer 0-1000000000 (0 = never recycle)"),
+          new Option("max-age-ms", "0", "milliseconds 0-604800000 (0 = never recycle)"),
+          new Option("drain-timeout-ms", "30000", "milliseconds 1-3600000"),
+          new Option("roll-parallelism", "cores", "an integer 1-256"),
+          new Option("watch", "the app jar", "comma-separated files, directories or globs"),
+          new Option("watch-debounce-ms", "300", "milliseconds 1-3600000"),
+          new Option("shutdown-grace-ms", "30000", "milliseconds 1-3600000"));
 
   /** Default JVM options of demo workers: small, fast-starting JVMs. */
   public static final String DEMO_JAVA_OPTIONS =
@@ -101,7 +114,44 @@ public final class OptionsParser {
             .toAbsolutePath(),
         transport(),
         healthPath(),
-        javaOptions);
+        javaOptions,
+        bool("json-logging", false),
+        supervision(app));
+  }
+
+  private Supervision supervision(Path app) {
+    String watch = source.apply("watch");
+    List<String> watched =
+        watch == null
+            ? (app == null ? List.of() : List.of(app.toString()))
+            : Arrays.stream(watch.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return new Supervision(
+        millis("health-interval-ms", 5_000),
+        millis("health-timeout-ms", 2_000),
+        integer("health-failures", 3, 1, 100),
+        integer("max-restarts", 10, 0, 1000),
+        millis("restart-window-ms", 60_000),
+        integer("max-requests", 0, 0, 1_000_000_000),
+        Duration.ofMillis(integer("max-age-ms", 0, 0, 604_800_000)),
+        millis("drain-timeout-ms", 30_000),
+        integer("roll-parallelism", Runtime.getRuntime().availableProcessors(), 1, 256),
+        watched,
+        millis("watch-debounce-ms", 300),
+        millis("shutdown-grace-ms", 30_000));
+  }
+
+  private boolean bool(String name, boolean fallback) {
+    String value = source.apply(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (value.isEmpty() || value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw invalid(name, value, expected(name));
   }
 
   private Path app() {

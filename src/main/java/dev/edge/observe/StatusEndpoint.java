@@ -17,8 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The built-in endpoints: {@code /server} (a load-balancer probe answering {@code ok}) and {@code
  * /status}: {@code {status, version, uptime, ports, apps:[{id, workers, ready, inflight,
- * queueDepth}]}}. {@code status} is {@code healthy} when every app has at least one READY worker,
- * {@code degraded} otherwise.
+ * queueDepth}]}}. {@code status} is {@code healthy} when every app has at least one READY worker
+ * and no abandoned worker slot, {@code degraded} otherwise.
  */
 public final class StatusEndpoint {
 
@@ -69,7 +69,7 @@ public final class StatusEndpoint {
     boolean healthy = true;
     for (AppPool pool : pools) {
       PoolSnapshot snapshot = pool.snapshot();
-      healthy &= snapshot.ready() > 0;
+      healthy &= snapshot.ready() > 0 && snapshot.abandoned() == 0;
       Map<String, Object> app = new LinkedHashMap<>();
       app.put("id", snapshot.appId());
       app.put("workers", snapshot.workers());

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -28,13 +27,14 @@ public final class AppPool {
   private final int maxQueue;
   private final Duration queueTimeout;
   private final Scheduler timer;
-  private final Consumer<WorkerSlot> onUnreachable;
+  private final PoolListener listener;
 
   private final Object lock = new Object();
   private final List<WorkerSlot> workers = new ArrayList<>();
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private long generation = 1;
   private boolean closed;
+  private int abandoned;
 
   /**
    * Creates an empty pool.
@@ -43,19 +43,15 @@ public final class AppPool {
    * @param maxQueue requests that may wait when every worker is full; beyond that, shed
    * @param queueTimeout how long a request may wait for a worker
    * @param timer runs queue timeouts
-   * @param onUnreachable told (outside the lock) when a worker could not be reached
+   * @param listener told (outside the lock) about unreachable workers and due recycles
    */
   public AppPool(
-      String appId,
-      int maxQueue,
-      Duration queueTimeout,
-      Scheduler timer,
-      Consumer<WorkerSlot> onUnreachable) {
+      String appId, int maxQueue, Duration queueTimeout, Scheduler timer, PoolListener listener) {
     this.appId = appId;
     this.maxQueue = maxQueue;
     this.queueTimeout = queueTimeout;
     this.timer = timer;
-    this.onUnreachable = onUnreachable;
+    this.listener = listener;
   }
 
   public String appId() {
@@ -75,13 +71,14 @@ public final class AppPool {
     Waiter waiter = new Waiter(sink);
     sink.onCancel(() -> cancel(waiter));
     Reason refusal = null;
+    WorkerSlot recycle = null;
     synchronized (lock) {
       if (closed) {
         refusal = Reason.SHUTTING_DOWN;
       } else {
         WorkerSlot worker = LeastInflight.pick(workers, generation);
         if (worker != null) {
-          worker.acquired();
+          recycle = worker.acquired() ? worker : null;
           waiter.assign(new Lease(this, worker));
         } else if (queue.size() >= maxQueue) {
           refusal = Reason.QUEUE_FULL;
@@ -99,6 +96,9 @@ public final class AppPool {
       sink.error(new EdgeException(refusal, refusalDetail(refusal)));
     } else if (waiter.lease != null) {
       sink.success(waiter.lease);
+    }
+    if (recycle != null) {
+      listener.recycleDue(recycle);
     }
   }
 
@@ -142,7 +142,7 @@ public final class AppPool {
 
   /** Called by {@link Lease}: frees the slot and hands it, or any other free slot, to the queue. */
   void release(WorkerSlot worker, boolean unreachable) {
-    List<Waiter> handed;
+    Handed handed;
     synchronized (lock) {
       worker.released();
       if (unreachable && worker.state() != WorkerState.STOPPED) {
@@ -153,38 +153,43 @@ public final class AppPool {
     }
     deliver(handed);
     if (unreachable) {
-      onUnreachable.accept(worker);
+      listener.unreachable(worker);
     }
   }
 
   /** Pairs queued requests with free slots, head first; returns who to notify (maybe null). */
-  private List<Waiter> dispatchLocked() {
-    List<Waiter> handed = null;
+  private Handed dispatchLocked() {
+    Handed handed = null;
     while (!queue.isEmpty()) {
       WorkerSlot worker = LeastInflight.pick(workers, generation);
       if (worker == null) {
         break;
       }
       Waiter head = queue.pollFirst();
-      worker.acquired();
-      head.assign(new Lease(this, worker));
       if (handed == null) {
-        handed = new ArrayList<>(2);
+        handed = new Handed();
       }
-      handed.add(head);
+      if (worker.acquired()) {
+        handed.recycles.add(worker);
+      }
+      head.assign(new Lease(this, worker));
+      handed.waiters.add(head);
     }
     return handed;
   }
 
-  private static void deliver(List<Waiter> handed) {
+  private void deliver(Handed handed) {
     if (handed == null) {
       return;
     }
-    for (Waiter waiter : handed) {
+    for (Waiter waiter : handed.waiters) {
       if (waiter.timeout != null) {
         waiter.timeout.dispose();
       }
       waiter.sink.success(waiter.lease);
+    }
+    for (WorkerSlot worker : handed.recycles) {
+      listener.recycleDue(worker);
     }
   }
 
@@ -201,7 +206,7 @@ public final class AppPool {
 
   /** Makes a worker eligible for traffic and hands it queued requests at once. */
   public void markReady(WorkerSlot worker) {
-    List<Waiter> handed;
+    Handed handed;
     synchronized (lock) {
       if (worker.state() != WorkerState.STARTING) {
         return;
@@ -210,6 +215,50 @@ public final class AppPool {
       handed = dispatchLocked();
     }
     deliver(handed);
+  }
+
+  /**
+   * Routes the app to {@code next} in one step: from now on only its workers get requests (queued
+   * ones included), and every older worker is DRAINING. Returns the workers that started draining.
+   */
+  public List<WorkerSlot> switchGeneration(long next) {
+    List<WorkerSlot> draining = new ArrayList<>();
+    Handed handed;
+    synchronized (lock) {
+      generation = next;
+      for (WorkerSlot worker : workers) {
+        if (worker.generation() < next && worker.state() != WorkerState.STOPPED) {
+          worker.state(WorkerState.DRAINING);
+          draining.add(worker);
+        }
+      }
+      handed = dispatchLocked();
+    }
+    deliver(handed);
+    return draining;
+  }
+
+  /** The generation that receives requests. */
+  public long generation() {
+    synchronized (lock) {
+      return generation;
+    }
+  }
+
+  /** Stops giving a worker new requests; those it has finish. */
+  public void drain(WorkerSlot worker) {
+    synchronized (lock) {
+      if (worker.state() == WorkerState.READY || worker.state() == WorkerState.STARTING) {
+        worker.state(WorkerState.DRAINING);
+      }
+    }
+  }
+
+  /** Sets how many worker slots were given up after too many failures (shown as degraded). */
+  public void abandonedSlots(int count) {
+    synchronized (lock) {
+      abandoned = count;
+    }
   }
 
   /** Takes a worker out of routing for good (it exited or is being replaced). */
@@ -243,14 +292,27 @@ public final class AppPool {
       int ready = 0;
       int inflight = 0;
       for (WorkerSlot worker : workers) {
-        if (worker.state() == WorkerState.READY) {
+        if (worker.state() == WorkerState.READY && worker.generation() == generation) {
           ready++;
         }
         inflight += worker.inflight();
       }
       return new PoolSnapshot(
-          appId, workers.size(), ready, inflight, queue.size(), List.copyOf(workers));
+          appId,
+          workers.size(),
+          ready,
+          inflight,
+          queue.size(),
+          abandoned,
+          generation,
+          List.copyOf(workers));
     }
+  }
+
+  /** What a dispatch handed out, to complete outside the lock. */
+  private static final class Handed {
+    final List<Waiter> waiters = new ArrayList<>(2);
+    final List<WorkerSlot> recycles = new ArrayList<>(0);
   }
 
   /** A request waiting for, or holding, a lease. Fields are guarded by the pool lock. */

@@ -10,7 +10,16 @@ import java.util.List;
  * @param ready workers that take new requests
  * @param inflight requests being served by the app's workers
  * @param queueDepth requests waiting for a worker
+ * @param abandoned worker slots given up after too many failures
+ * @param generation the generation that receives requests
  * @param slots the workers themselves, by ascending id
  */
 public record PoolSnapshot(
-    String appId, int workers, int ready, int inflight, int queueDepth, List<WorkerSlot> slots) {}
+    String appId,
+    int workers,
+    int ready,
+    int inflight,
+    int queueDepth,
+    int abandoned,
+    long generation,
+    List<WorkerSlot> slots) {}

@@ -15,6 +15,7 @@ public final class WorkerSlot {
   private final int maxInflight;
   private final HttpClient client;
   private final String address;
+  private final long maxRequests;
   private volatile WorkerState state = WorkerState.STARTING;
   private volatile int inflight;
   private volatile long forwarded;
@@ -27,8 +28,15 @@ public final class WorkerSlot {
    * @param maxInflight concurrent requests the worker may have
    * @param client the pooled HTTP client bound to the worker's socket
    * @param address the worker's socket path or loopback address, for logs
+   * @param maxRequests requests after which the worker drains for recycling; 0 = never
    */
-  public WorkerSlot(long id, long generation, int maxInflight, HttpClient client, String address) {
+  public WorkerSlot(
+      long id,
+      long generation,
+      int maxInflight,
+      HttpClient client,
+      String address,
+      long maxRequests) {
     if (maxInflight < 1) {
       throw new IllegalArgumentException("maxInflight: " + maxInflight + " (expected: >= 1)");
     }
@@ -37,6 +45,7 @@ public final class WorkerSlot {
     this.maxInflight = maxInflight;
     this.client = client;
     this.address = address;
+    this.maxRequests = maxRequests;
   }
 
   public long id() {
@@ -81,9 +90,15 @@ public final class WorkerSlot {
     return state == WorkerState.READY && inflight < maxInflight;
   }
 
-  void acquired() {
+  /** Counts a new request; true when it was the last before recycling (the slot now drains). */
+  boolean acquired() {
     inflight++;
     forwarded++;
+    if (maxRequests > 0 && forwarded >= maxRequests && state == WorkerState.READY) {
+      state = WorkerState.DRAINING;
+      return true;
+    }
+    return false;
   }
 
   void released() {

@@ -8,10 +8,12 @@ import dev.edge.pool.Lease;
 import dev.edge.pool.WorkerSlot;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
@@ -32,14 +34,21 @@ import reactor.util.retry.Retry;
  *
  * <p>Failure rules: if the worker cannot be reached before anything was sent (connection refused,
  * socket gone), the worker leaves routing at once and the request goes to another worker, up to
- * {@link #MAX_ATTEMPTS} tries; after the request was handed to the connection, a failure is a
- * {@code 502 worker_failed}; no response headers within the read timeout is a {@code 504
- * upstream_timeout}.
+ * {@link #MAX_ATTEMPTS} tries in all. If the connection fails after the request was sent but before
+ * response headers (the worker died mid-request), a bodyless GET, HEAD or OPTIONS request is sent
+ * once more to another worker, as nginx's {@code proxy_next_upstream error} does; once only, so a
+ * request that kills workers takes at most two with it. Any other such failure is a {@code 502
+ * worker_failed}. No response headers within the read timeout is a {@code 504 upstream_timeout},
+ * never resent.
  */
 public final class WorkerForwarder {
 
   /** Workers tried for one request when they cannot be reached. */
   static final int MAX_ATTEMPTS = 3;
+
+  /** Methods that are safe to send again when a worker died before answering. */
+  static final Set<HttpMethod> SAFE_METHODS =
+      Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final Duration readTimeout;
 
@@ -53,19 +62,24 @@ public final class WorkerForwarder {
       AppPool pool, HttpServerRequest req, HttpServerResponse res, String requestId) {
     HttpHeaders outbound = requestHeaders(req, requestId);
     boolean hasBody = hasBody(req);
+    AtomicBoolean mayResend = new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method()));
     return Mono.defer(pool::acquire)
         .flatMap(
             lease ->
                 lease.claim()
-                    ? exchange(lease, req, res, outbound, hasBody, requestId)
+                    ? exchange(lease, req, res, outbound, hasBody, requestId, mayResend)
                     : Mono.empty())
-        .retryWhen(Retry.max(MAX_ATTEMPTS - 1).filter(NotSent.class::isInstance))
+        .retryWhen(Retry.max(MAX_ATTEMPTS - 1).filter(Reroute.class::isInstance))
         .onErrorMap(
-            e -> e instanceof NotSent || (e.getCause() instanceof NotSent),
-            e ->
-                new EdgeException(
-                    Reason.WORKER_UNAVAILABLE,
-                    "no worker of app " + pool.appId() + " could be reached"));
+            e -> e instanceof Reroute || e.getCause() instanceof Reroute,
+            e -> giveUp(pool, e instanceof Reroute r ? r : (Reroute) e.getCause()));
+  }
+
+  private static EdgeException giveUp(AppPool pool, Reroute last) {
+    return last.sent
+        ? new EdgeException(Reason.WORKER_FAILED, last.getMessage())
+        : new EdgeException(
+            Reason.WORKER_UNAVAILABLE, "no worker of app " + pool.appId() + " could be reached");
   }
 
   private Mono<Void> exchange(
@@ -74,7 +88,8 @@ public final class WorkerForwarder {
       HttpServerResponse res,
       HttpHeaders outbound,
       boolean hasBody,
-      String requestId) {
+      String requestId,
+      AtomicBoolean mayResend) {
     WorkerSlot worker = lease.worker();
     AtomicBoolean sent = new AtomicBoolean();
     return worker
@@ -94,12 +109,12 @@ public final class WorkerForwarder {
         .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
         .next()
         .timeout(readTimeout)
-        .onErrorMap(e -> classify(e, sent.get(), lease))
+        .onErrorMap(e -> classify(e, sent.get(), lease, mayResend))
         .flatMap(upstream -> relay(upstream, res, requestId))
         .doFinally(signal -> lease.release());
   }
 
-  private Throwable classify(Throwable error, boolean sent, Lease lease) {
+  private Throwable classify(Throwable error, boolean sent, Lease lease, AtomicBoolean mayResend) {
     WorkerSlot worker = lease.worker();
     if (error instanceof TimeoutException) {
       return new EdgeException(
@@ -114,7 +129,10 @@ public final class WorkerForwarder {
       if (causedBy(error, ConnectException.class)) {
         lease.releaseUnreachable();
       }
-      return new NotSent(worker, error);
+      return new Reroute(worker, error, false);
+    }
+    if (mayResend.compareAndSet(true, false)) {
+      return new Reroute(worker, error, true);
     }
     return new EdgeException(
         Reason.WORKER_FAILED,
@@ -172,16 +190,22 @@ public final class WorkerForwarder {
   /** A worker's response whose headers arrived; its body is still on the connection. */
   private record Upstream(HttpClientResponse response, Connection connection) {}
 
-  /** Nothing reached the worker: the request may safely go to another one. */
-  private static final class NotSent extends RuntimeException {
+  /** The request may go to another worker: nothing was sent, or it is safe to send again. */
+  private static final class Reroute extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    NotSent(WorkerSlot worker, Throwable cause) {
+    final boolean sent;
+
+    Reroute(WorkerSlot worker, Throwable cause, boolean sent) {
       super(
-          "worker w" + worker.id() + " could not be reached: " + cause.getMessage(),
+          "worker w"
+              + worker.id()
+              + (sent ? " failed before answering: " : " could not be reached: ")
+              + cause.getMessage(),
           cause,
           false,
           false);
+      this.sent = sent;
     }
   }
 }

@@ -2,81 +2,76 @@ package dev.edge.worker;
 
 import dev.edge.EdgeException.Reason;
 import dev.edge.config.EdgeOptions;
-import dev.edge.config.EdgeOptions.Transport;
+import dev.edge.config.Supervision;
+import dev.edge.observe.EdgeEvents;
+import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.pool.AppPool;
+import dev.edge.pool.PoolListener;
 import dev.edge.pool.WorkerSlot;
-import dev.edge.sdk.EdgeWorker;
+import dev.edge.worker.WorkerProcess.StopCause;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
- * Keeps one app at its configured number of workers: spawns child JVMs, probes them until READY,
- * puts them into the app's {@link AppPool}, takes them out the moment they exit or cannot be
- * reached, and replaces them after a back-off.
+ * Keeps one app at its configured number of READY workers: spawns child JVMs, probes them until
+ * READY, health-checks them, recycles them, replaces failed ones with back-off (giving a slot up
+ * after too many failures), runs rolling restarts ({@link RollingRestart}) and stops them all.
  *
- * <p>Threads: processes are spawned from one long-lived thread ({@code edge-spawner}; a parent
- * death signal is bound to the thread that forked), readiness probes run on the event loop without
- * blocking, exits are handled on the JDK's process reaper. Each worker's output is drained by two
- * daemon threads ({@link OutputPump}).
+ * <p>Threads: all supervisor state is confined to one long-lived thread, {@code edge-spawner}
+ * (which is also the thread that forks, as a parent-death signal requires). Probe results, process
+ * exits and pool notifications hop onto it; nothing here runs on an event loop.
  */
-public final class WorkerSupervisor {
+public final class WorkerSupervisor implements PoolListener {
 
-  /**
-   * Delay before replacing a worker that exited unexpectedly, by consecutive failures of its slot:
-   * doubling from 1 s, capped at 30 s. A worker that ran {@link #STABLE_AFTER} resets its slot.
-   */
-  static final long[] RESTART_DELAYS_MS = {1_000, 2_000, 4_000, 8_000, 16_000, 30_000};
-
-  static final Duration STABLE_AFTER = Duration.ofSeconds(60);
   static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
-  static final Duration POOL_IDLE = Duration.ofSeconds(60);
-  static final int LOG_LINES = 1000;
+  static final Duration DRAIN_POLL = Duration.ofMillis(20);
 
-  private static final Logger LOG = LoggerFactory.getLogger("edge.supervisor");
-
-  private final EdgeOptions options;
-  private final String appId;
-  private final AppPool pool;
+  final EdgeOptions options;
+  final Supervision policy;
+  final String appId;
+  final AppPool pool;
+  final EdgeEvents events;
   private final SocketDirectory sockets;
-  private final WorkerLaunch launch;
-  private final ScheduledExecutorService spawner;
-  private final Map<Long, RunningWorker> running = new ConcurrentHashMap<>();
-  private final AtomicLong nextId = new AtomicLong(1);
-  private final long generation = 1;
-  private volatile boolean stopping;
+  private final WorkerFactory factory;
+  final ScheduledExecutorService spawner;
+  final Map<Long, WorkerProcess> running = new ConcurrentHashMap<>();
+  final List<WorkerProcess> slots = new ArrayList<>();
+  final List<RestartBudget> budgets = new ArrayList<>();
+  final RollingRestart rolls;
+  private final HealthChecks health;
+  long generation = 1;
+  long lastGeneration = 1;
+  int abandoned;
+  volatile boolean stopping;
 
   /**
    * Creates a supervisor for the app described by {@code options}; nothing starts until {@link
    * #start}. Blocking: prepares the demo runtime (file I/O) when no app jar is given.
    */
-  public WorkerSupervisor(EdgeOptions options, AppPool pool, SocketDirectory sockets) {
+  public WorkerSupervisor(
+      EdgeOptions options, AppPool pool, SocketDirectory sockets, EdgeEvents events) {
     this.options = options;
+    this.policy = options.supervision();
     this.appId = options.appId();
     this.pool = pool;
     this.sockets = sockets;
-    this.launch = WorkerLaunch.plan(options);
+    this.events = events;
+    this.factory = new WorkerFactory(options, sockets, WorkerLaunch.plan(options));
     this.spawner =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -84,197 +79,314 @@ public final class WorkerSupervisor {
               thread.setDaemon(true);
               return thread;
             });
+    this.rolls = new RollingRestart(this);
+    this.health = new HealthChecks(this);
+    for (int i = 0; i < options.workers(); i++) {
+      slots.add(null);
+      budgets.add(new RestartBudget(policy.maxRestarts(), policy.restartWindow()));
+    }
   }
 
-  /** Spawns the app's workers; they join routing as each becomes READY. */
+  /** Spawns the app's workers; each joins routing as it becomes READY. */
   public void start() {
-    for (int slot = 0; slot < options.workers(); slot++) {
-      int index = slot;
-      spawner.execute(() -> spawn(index, 0));
-    }
+    spawner.execute(
+        () -> {
+          for (int slot = 0; slot < slots.size(); slot++) {
+            WorkerProcess worker = spawn(slot, generation, this::joinSlot);
+            slots.set(slot, worker);
+          }
+        });
+    spawner.scheduleWithFixedDelay(
+        health::checkAll,
+        policy.healthInterval().toMillis(),
+        policy.healthInterval().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
-  /** Called when the request path could not reach a worker: it is out of routing; replace it. */
-  public void onUnreachable(WorkerSlot slot) {
-    RunningWorker worker = running.get(slot.id());
-    if (worker != null && worker.process().isAlive()) {
-      LOG.warn(
-          "worker_unreachable app={} worker={} pid={}: stopping it",
-          appId,
-          slot.id(),
-          worker.process().pid());
-      terminate(worker.process());
-    }
+  /**
+   * Starts a rolling restart (see {@link RollingRestart}); a roll already running finishes first
+   * and one more follows. The future completes when this request's roll completed or aborted.
+   */
+  public CompletableFuture<RollingRestart.Outcome> roll(String trigger) {
+    CompletableFuture<RollingRestart.Outcome> done = new CompletableFuture<>();
+    spawner.execute(() -> rolls.request(trigger, done));
+    return done;
+  }
+
+  @Override
+  public void unreachable(WorkerSlot slot) {
+    spawner.execute(
+        () -> {
+          WorkerProcess worker = running.get(slot.id());
+          if (worker != null && worker.stopCause == null && worker.process.isAlive()) {
+            events.emit(Event.WORKER_UNREACHABLE, "app", appId, "worker", slot.id());
+            terminate(worker, StopCause.UNREACHABLE);
+          }
+        });
+  }
+
+  @Override
+  public void recycleDue(WorkerSlot slot) {
+    spawner.execute(() -> health.recycle(slot.id(), "requests"));
+  }
+
+  /** A live worker by id, or null. */
+  WorkerProcess running(long workerId) {
+    return running.get(workerId);
   }
 
   /** The last lines of output of a running worker, oldest first. */
   public List<String> recentOutput(long workerId, int lines) {
-    RunningWorker worker = running.get(workerId);
-    return worker == null ? List.of() : worker.output().tail(lines);
+    WorkerProcess worker = running.get(workerId);
+    return worker == null ? List.of() : worker.output.tail(lines);
   }
 
-  private void spawn(int slotIndex, int failures) {
-    if (stopping) {
-      return;
-    }
-    long id = nextId.getAndIncrement();
-    Path socket = options.transport() == Transport.UNIX ? sockets.socketFor(appId, id) : null;
-    int port = socket == null ? freeLoopbackPort() : 0;
-    SocketAddress address =
-        socket != null
-            ? EdgeWorker.unixAddress(socket.toString())
-            : new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    ConnectionProvider connections =
-        ConnectionProvider.builder("edge-" + appId + "-w" + id)
-            .maxConnections(options.maxInflight() + 8)
-            .pendingAcquireMaxCount(options.maxInflight() * 2)
-            .pendingAcquireTimeout(Duration.ofSeconds(10))
-            .maxIdleTime(POOL_IDLE)
-            .build();
-    HttpClient client =
-        HttpClient.create(connections).remoteAddress(() -> address).disableRetry(true);
-    WorkerSlot slot =
-        new WorkerSlot(
-            id,
-            generation,
-            options.maxInflight(),
-            client,
-            socket != null ? socket.toString() : "127.0.0.1:" + port);
-    LogRing output = new LogRing(LOG_LINES);
-    Process process;
-    long startedAt = System.nanoTime();
-    try {
-      process = launch.builder(appId, id, generation, socket, port).start();
-    } catch (IOException e) {
-      LOG.error("worker_start_failed app={} worker={}: {}", appId, id, e.getMessage());
-      connections.disposeLater().subscribe();
-      scheduleReplacement(slotIndex, failures + 1);
-      return;
-    }
-    RunningWorker worker =
-        new RunningWorker(
-            slotIndex, failures, slot, process, connections, output, socket, startedAt);
-    running.put(id, worker);
-    pool.add(slot);
-    String prefix = "[" + appId + " w" + id + "]";
-    OutputPump.start(process.getInputStream(), prefix, output, "edge-out-w" + id);
-    OutputPump.start(process.getErrorStream(), prefix, output, "edge-err-w" + id);
-    LOG.info(
-        "worker_start app={} worker={} pid={} generation={} address={}",
-        appId,
-        id,
-        process.pid(),
-        generation,
-        slot.address());
-    worker.probe = probeUntilReady(worker);
-    process.onExit().thenRun(() -> onExit(worker));
-  }
-
-  private Disposable probeUntilReady(RunningWorker worker) {
-    WorkerSlot slot = worker.slot();
-    return Mono.defer(() -> slot.client().get().uri(options.healthPath()).response())
-        .map(response -> response.status().code())
-        .timeout(PROBE_TIMEOUT)
-        .onErrorReturn(0)
-        .filter(code -> code >= 200 && code < 300)
-        .repeatWhenEmpty(Integer.MAX_VALUE, attempts -> attempts.delayElements(PROBE_INTERVAL))
-        .timeout(options.startTimeout())
-        .subscribe(
-            code -> {
-              pool.markReady(slot);
-              LOG.info(
-                  "worker_ready app={} worker={} startMs={}",
-                  appId,
-                  slot.id(),
-                  (System.nanoTime() - worker.startedAt()) / 1_000_000);
-            },
-            error -> {
-              LOG.error(
-                  "worker_start_timeout app={} worker={}: not READY within {} ms; last output: {}",
-                  appId,
-                  slot.id(),
-                  options.startTimeout().toMillis(),
-                  worker.output().tail(20));
-              terminate(worker.process());
-            });
-  }
-
-  private void onExit(RunningWorker worker) {
-    WorkerSlot slot = worker.slot();
-    running.remove(slot.id());
-    if (worker.probe != null) {
-      worker.probe.dispose();
-    }
-    pool.remove(slot);
-    worker.connections().disposeLater().subscribe();
-    deleteSocket(worker.socket());
-    long ranMs = (System.nanoTime() - worker.startedAt()) / 1_000_000;
-    int code = worker.process().exitValue();
-    if (stopping) {
-      LOG.info("worker_exit app={} worker={} code={} ranMs={}", appId, slot.id(), code, ranMs);
-      return;
-    }
-    LOG.warn(
-        "worker_exit app={} worker={} code={} ranMs={} (unexpected); last output: {}",
-        appId,
-        slot.id(),
-        code,
-        ranMs,
-        worker.output().tail(5));
-    int failures = ranMs >= STABLE_AFTER.toMillis() ? 1 : worker.failures() + 1;
-    scheduleReplacement(worker.slotIndex(), failures);
-  }
-
-  private void scheduleReplacement(int slotIndex, int failures) {
-    if (stopping) {
-      return;
-    }
-    long delay = RESTART_DELAYS_MS[Math.min(failures, RESTART_DELAYS_MS.length) - 1];
-    LOG.info(
-        "worker_restart app={} slot={} attempt={} backoffMs={}", appId, slotIndex, failures, delay);
-    spawner.schedule(() -> spawn(slotIndex, failures), delay, TimeUnit.MILLISECONDS);
-  }
+  // ---- spawning and readiness -------------------------------------------------------------
 
   /**
-   * Stops every worker: SIGTERM, then SIGKILL for those still alive after the grace period, and
-   * removes the socket directory. Blocks up to {@link #STOP_GRACE}.
+   * Spawns one worker of {@code gen} for slot {@code slotIndex}; {@code onReady} runs on the
+   * supervisor thread when it answers its readiness path. Returns null if it could not start.
    */
-  public void stop() {
-    stopping = true;
-    pool.close(Reason.SHUTTING_DOWN);
-    spawner.shutdownNow();
-    List<RunningWorker> workers = List.copyOf(running.values());
-    workers.forEach(worker -> worker.process().destroy());
-    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-    for (RunningWorker worker : workers) {
-      try {
-        long left = Math.max(0, deadline - System.nanoTime());
-        if (!worker.process().waitFor(left, TimeUnit.NANOSECONDS)) {
-          LOG.warn(
-              "worker_kill app={} worker={}: still running after {} ms",
-              appId,
-              worker.slot().id(),
-              STOP_GRACE.toMillis());
-          worker.process().destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        worker.process().destroyForcibly();
-      }
+  WorkerProcess spawn(int slotIndex, long gen, Consumer<WorkerProcess> onReady) {
+    WorkerProcess worker;
+    try {
+      worker = factory.launch(slotIndex, gen);
+    } catch (IOException e) {
+      events.emit(
+          Event.WORKER_EXIT, "app", appId, "slot", slotIndex, "code", -1, "error", e.getMessage());
+      return null;
     }
-    sockets.delete();
+    WorkerSlot slot = worker.slot;
+    Process process = worker.process;
+    long id = worker.id();
+    running.put(id, worker);
+    pool.add(slot);
+    events.emit(
+        Event.WORKER_START,
+        "app",
+        appId,
+        "worker",
+        id,
+        "pid",
+        process.pid(),
+        "generation",
+        gen,
+        "slot",
+        slotIndex,
+        "address",
+        slot.address());
+    worker.probe =
+        worker
+            .probeOnce(options.healthPath(), PROBE_TIMEOUT)
+            .filter(code -> code >= 200 && code < 300)
+            .repeatWhenEmpty(Integer.MAX_VALUE, attempts -> attempts.delayElements(PROBE_INTERVAL))
+            .timeout(options.startTimeout())
+            .subscribe(
+                code -> spawner.execute(() -> becameReady(worker, onReady)),
+                error -> spawner.execute(() -> startTimedOut(worker)));
+    process.onExit().thenRun(() -> spawner.execute(() -> exited(worker)));
+    return worker;
   }
 
-  private void terminate(Process process) {
-    process.destroy();
+  private void becameReady(WorkerProcess worker, Consumer<WorkerProcess> onReady) {
+    if (worker.stopCause != null || !worker.process.isAlive()) {
+      return;
+    }
+    worker.ready = true;
+    events.emit(
+        Event.WORKER_READY, "app", appId, "worker", worker.id(), "startMs", worker.ranMillis());
+    onReady.accept(worker);
+  }
+
+  /** A slot worker of the routed generation is READY: it takes requests now. */
+  void joinSlot(WorkerProcess worker) {
+    pool.markReady(worker.slot);
+  }
+
+  private void startTimedOut(WorkerProcess worker) {
+    if (worker.stopCause != null || !worker.process.isAlive()) {
+      return;
+    }
+    events.emit(
+        Event.WORKER_START_TIMEOUT,
+        "app",
+        appId,
+        "worker",
+        worker.id(),
+        "timeoutMs",
+        options.startTimeout().toMillis(),
+        "lastOutput",
+        worker.output.tail(20));
+    terminate(worker, StopCause.START_TIMEOUT);
+  }
+
+  // ---- exits, replacement and the restart budget -------------------------------------------
+
+  private void exited(WorkerProcess worker) {
+    running.remove(worker.id());
+    worker.release();
+    pool.remove(worker.slot);
+    deleteSocket(worker.socket);
+    int code = worker.process.exitValue();
+    StopCause cause = worker.stopCause;
+    events.emit(
+        Event.WORKER_EXIT,
+        "app",
+        appId,
+        "worker",
+        worker.id(),
+        "pid",
+        worker.process.pid(),
+        "code",
+        code,
+        "ranMs",
+        worker.ranMillis(),
+        "cause",
+        cause == null ? "crash" : cause.name().toLowerCase(java.util.Locale.ROOT),
+        "lastOutput",
+        cause == null ? worker.output.tail(5) : List.of());
+    rolls.exited(worker);
+    if (stopping || (cause != null && !cause.failure())) {
+      return;
+    }
+    if (slots.get(worker.slotIndex) != worker) {
+      return;
+    }
+    RestartBudget budget = budgets.get(worker.slotIndex);
+    long delay = budget.onFailure(System.nanoTime(), worker.ranMillis());
+    if (delay < 0) {
+      slots.set(worker.slotIndex, null);
+      abandoned++;
+      pool.abandonedSlots(abandoned);
+      events.emit(
+          Event.WORKER_ABANDON,
+          "app",
+          appId,
+          "slot",
+          worker.slotIndex,
+          "failures",
+          budget.failuresInWindow(),
+          "windowMs",
+          policy.restartWindow().toMillis());
+      return;
+    }
+    events.emit(
+        Event.WORKER_RESTART,
+        "app",
+        appId,
+        "slot",
+        worker.slotIndex,
+        "attempt",
+        budget.failuresInWindow(),
+        "backoffMs",
+        delay);
+    spawner.schedule(() -> replace(worker), delay, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts the replacement of a failed worker unless something else took its slot meanwhile. */
+  private void replace(WorkerProcess failed) {
+    if (stopping || slots.get(failed.slotIndex) != failed) {
+      return;
+    }
+    slots.set(failed.slotIndex, spawn(failed.slotIndex, generation, this::joinSlot));
+  }
+
+  // ---- stopping ----------------------------------------------------------------------------
+
+  /** Stops a worker once its in-flight requests finished, or after the drain timeout. */
+  void stopWhenIdle(WorkerProcess worker, StopCause cause) {
+    worker.stopCause = cause;
+    long deadline = System.nanoTime() + policy.drainTimeout().toNanos();
+    Runnable check =
+        new Runnable() {
+          @Override
+          public void run() {
+            if (!worker.process.isAlive()) {
+              return;
+            }
+            if (worker.slot.inflight() == 0 || System.nanoTime() >= deadline) {
+              terminate(worker, cause);
+            } else {
+              spawner.schedule(this, DRAIN_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+          }
+        };
+    check.run();
+  }
+
+  /** SIGTERM now, SIGKILL if still alive after {@link #STOP_GRACE}. */
+  void terminate(WorkerProcess worker, StopCause cause) {
+    worker.stopCause = cause;
+    worker.process.destroy();
     spawner.schedule(
         () -> {
-          if (process.isAlive()) {
-            process.destroyForcibly();
+          if (worker.process.isAlive()) {
+            events.emit(
+                Event.WORKER_KILL,
+                "app",
+                appId,
+                "worker",
+                worker.id(),
+                "afterMs",
+                STOP_GRACE.toMillis());
+            worker.process.destroyForcibly();
           }
         },
         STOP_GRACE.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether every slot has been given up on. */
+  public boolean allAbandoned() {
+    return abandoned >= slots.size();
+  }
+
+  /**
+   * Stops every worker: refuses queued requests with {@code 503 shutting_down}, sends SIGTERM, then
+   * SIGKILL to those still alive after {@code grace}; removes the socket directory. Blocks up to
+   * {@code grace}.
+   */
+  public void stop(Duration grace) {
+    List<WorkerProcess> workers;
+    try {
+      workers =
+          spawner
+              .submit(
+                  () -> {
+                    stopping = true;
+                    pool.close(Reason.SHUTTING_DOWN);
+                    List<WorkerProcess> all = List.copyOf(running.values());
+                    for (WorkerProcess worker : all) {
+                      worker.stopCause = StopCause.SHUTDOWN;
+                      worker.process.destroy();
+                    }
+                    return all;
+                  })
+              .get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      workers = List.copyOf(running.values());
+    } catch (ExecutionException | TimeoutException e) {
+      workers = List.copyOf(running.values());
+      workers.forEach(worker -> worker.process.destroy());
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (WorkerProcess worker : workers) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!worker.process.waitFor(left, TimeUnit.NANOSECONDS)) {
+          events.emit(
+              Event.WORKER_KILL, "app", appId, "worker", worker.id(), "afterMs", grace.toMillis());
+          worker.process.destroyForcibly();
+          worker.process.waitFor(2, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        worker.process.destroyForcibly();
+      }
+    }
+    spawner.shutdownNow();
+    sockets.delete();
   }
 
   private static void deleteSocket(Path socket) {
@@ -284,79 +396,7 @@ public final class WorkerSupervisor {
     try {
       Files.deleteIfExists(socket);
     } catch (IOException e) {
-      LOG.warn("cannot remove socket {}: {}", socket, e.toString());
-    }
-  }
-
-  private static int freeLoopbackPort() {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return probe.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
-  }
-
-  /** A live worker process and what the supervisor keeps about it. */
-  private static final class RunningWorker {
-    private final int slotIndex;
-    private final int failures;
-    private final WorkerSlot slot;
-    private final Process process;
-    private final ConnectionProvider connections;
-    private final LogRing output;
-    private final Path socket;
-    private final long startedAt;
-    volatile Disposable probe;
-
-    RunningWorker(
-        int slotIndex,
-        int failures,
-        WorkerSlot slot,
-        Process process,
-        ConnectionProvider connections,
-        LogRing output,
-        Path socket,
-        long startedAt) {
-      this.slotIndex = slotIndex;
-      this.failures = failures;
-      this.slot = slot;
-      this.process = process;
-      this.connections = connections;
-      this.output = output;
-      this.socket = socket;
-      this.startedAt = startedAt;
-    }
-
-    int slotIndex() {
-      return slotIndex;
-    }
-
-    int failures() {
-      return failures;
-    }
-
-    WorkerSlot slot() {
-      return slot;
-    }
-
-    Process process() {
-      return process;
-    }
-
-    ConnectionProvider connections() {
-      return connections;
-    }
-
-    LogRing output() {
-      return output;
-    }
-
-    Path socket() {
-      return socket;
-    }
-
-    long startedAt() {
-      return startedAt;
+      // The directory is removed on stop; a leftover file is harmless until then.
     }
   }
 }

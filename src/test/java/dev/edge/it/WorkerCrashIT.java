@@ -75,9 +75,7 @@ class WorkerCrashIT {
       assertThat(statuses.keySet()).isSubsetOf(200, 502);
 
       edge.awaitReady(2);
-      assertThat(edge.lines("worker_exit app=demo").get(0))
-          .contains("code=1")
-          .contains("(unexpected)");
+      assertThat(edge.lines("worker_exit app=demo").get(0)).contains("code=1");
       assertThat(edge.lines("worker_restart app=demo").get(0)).contains("attempt=1 backoffMs=1000");
       assertThat(edge.lines("worker_start app=demo worker=3 ")).hasSize(1);
     }

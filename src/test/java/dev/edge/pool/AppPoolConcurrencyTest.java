@@ -33,10 +33,22 @@ class AppPoolConcurrencyTest {
 
   @RepeatedTest(3)
   void everyRequestIsAnsweredExactlyOnceAndLimitsHold() throws Exception {
-    AppPool pool = new AppPool("app", 16, Duration.ofMillis(20), Schedulers.parallel(), slot -> {});
+    AppPool pool =
+        new AppPool(
+            "app",
+            16,
+            Duration.ofMillis(20),
+            Schedulers.parallel(),
+            new PoolListener() {
+              @Override
+              public void unreachable(WorkerSlot worker) {}
+
+              @Override
+              public void recycleDue(WorkerSlot worker) {}
+            });
     List<WorkerSlot> slots = new ArrayList<>();
     for (int id = 1; id <= WORKERS; id++) {
-      WorkerSlot slot = new WorkerSlot(id, 1, MAX_INFLIGHT, null, "w" + id);
+      WorkerSlot slot = new WorkerSlot(id, 1, MAX_INFLIGHT, null, "w" + id, 0);
       pool.add(slot);
       pool.markReady(slot);
       slots.add(slot);

@@ -18,13 +18,34 @@ import reactor.core.scheduler.Schedulers;
 class AppPoolTest {
 
   private final List<WorkerSlot> unreachable = new CopyOnWriteArrayList<>();
+  private final List<WorkerSlot> recycles = new CopyOnWriteArrayList<>();
 
   private AppPool pool(int maxQueue, Duration queueTimeout) {
-    return new AppPool("app", maxQueue, queueTimeout, Schedulers.parallel(), unreachable::add);
+    return new AppPool(
+        "app",
+        maxQueue,
+        queueTimeout,
+        Schedulers.parallel(),
+        new PoolListener() {
+          @Override
+          public void unreachable(WorkerSlot worker) {
+            unreachable.add(worker);
+          }
+
+          @Override
+          public void recycleDue(WorkerSlot worker) {
+            recycles.add(worker);
+          }
+        });
   }
 
   private static WorkerSlot ready(AppPool pool, long id, int maxInflight) {
-    WorkerSlot slot = new WorkerSlot(id, 1, maxInflight, null, "w" + id);
+    return ready(pool, id, 1, maxInflight, 0);
+  }
+
+  private static WorkerSlot ready(
+      AppPool pool, long id, long generation, int maxInflight, long maxRequests) {
+    WorkerSlot slot = new WorkerSlot(id, generation, maxInflight, null, "w" + id, maxRequests);
     pool.add(slot);
     pool.markReady(slot);
     return slot;
@@ -60,7 +81,7 @@ class AppPoolTest {
   @Test
   void startingAndStoppedWorkersGetNoRequests() {
     AppPool pool = pool(0, Duration.ofSeconds(5));
-    WorkerSlot starting = new WorkerSlot(1, 1, 4, null, "w1");
+    WorkerSlot starting = new WorkerSlot(1, 1, 4, null, "w1", 0);
     pool.add(starting);
     WorkerSlot w2 = ready(pool, 2, 4);
     pool.remove(w2);
@@ -124,7 +145,7 @@ class AppPoolTest {
   @Test
   void aWorkerThatBecomesReadyTakesTheQueueHeadAtOnce() {
     AppPool pool = pool(10, Duration.ofSeconds(30));
-    WorkerSlot late = new WorkerSlot(7, 1, 2, null, "w7");
+    WorkerSlot late = new WorkerSlot(7, 1, 2, null, "w7", 0);
     pool.add(late);
     List<Lease> served = new CopyOnWriteArrayList<>();
     pool.acquire().subscribe(served::add);
@@ -197,5 +218,43 @@ class AppPoolTest {
     holder.release();
 
     assertThat(next.get(1, TimeUnit.SECONDS).worker().id()).isEqualTo(1);
+  }
+
+  @Test
+  void aGenerationSwitchIsOneStepAndQueuedRequestsWaitForTheNewGeneration() {
+    AppPool pool = pool(10, Duration.ofSeconds(30));
+    WorkerSlot old = ready(pool, 1, 1, 1, 0);
+    Lease held = take(pool);
+    List<Lease> queued = new CopyOnWriteArrayList<>();
+    pool.acquire().subscribe(queued::add);
+    WorkerSlot next = ready(pool, 2, 2, 1, 0);
+    assertThat(queued).as("a READY worker of the next generation gets nothing yet").isEmpty();
+
+    List<WorkerSlot> draining = pool.switchGeneration(2);
+
+    assertThat(draining).containsExactly(old);
+    assertThat(old.state()).isEqualTo(WorkerState.DRAINING);
+    assertThat(queued).hasSize(1);
+    assertThat(queued.get(0).worker()).isEqualTo(next);
+    held.release();
+    assertThat(old.inflight()).isZero();
+    assertThat(pool.snapshot().generation()).isEqualTo(2);
+  }
+
+  @Test
+  void aWorkerDrainsForRecyclingAfterItsLastAllowedRequest() {
+    AppPool pool = pool(10, Duration.ofSeconds(30));
+    WorkerSlot w1 = ready(pool, 1, 1, 5, 2);
+    WorkerSlot w2 = ready(pool, 2, 1, 5, 0);
+    take(pool);
+    take(pool);
+    assertThat(recycles).isEmpty();
+    Lease third = take(pool);
+
+    assertThat(third.worker()).isEqualTo(w1);
+    assertThat(w1.state()).isEqualTo(WorkerState.DRAINING);
+    assertThat(recycles).containsExactly(w1);
+    assertThat(take(pool).worker()).isEqualTo(w2);
+    assertThat(take(pool).worker()).isEqualTo(w2);
   }
 }

@@ -1,0 +1,100 @@
+package dev.edge.observe;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Lifecycle events: every event name the edge emits is in {@link Event}. With {@code
+ * --json-logging} each event is one JSON object on one line of stdout ({@code
+ * {"t":"<ISO-8601>","event":"worker_start","app":"demo",...}}); otherwise a human line {@code
+ * worker_start app=demo worker=3 ...} in the log.
+ *
+ * <p>Thread-safety: {@link #emit} may be called from any thread; JSON lines are written whole.
+ */
+public final class EdgeEvents {
+
+  /** Every lifecycle event, by the name users see. */
+  public enum Event {
+    SERVER_START("server_start"),
+    SERVER_STOP("server_stop"),
+    SHUTDOWN_START("shutdown_start"),
+    WORKER_START("worker_start"),
+    WORKER_READY("worker_ready"),
+    WORKER_EXIT("worker_exit"),
+    WORKER_RESTART("worker_restart"),
+    WORKER_RECYCLE("worker_recycle"),
+    WORKER_ABANDON("worker_abandon"),
+    WORKER_UNHEALTHY("worker_unhealthy"),
+    WORKER_UNREACHABLE("worker_unreachable"),
+    WORKER_START_TIMEOUT("worker_start_timeout"),
+    WORKER_KILL("worker_kill"),
+    ROLL_START("roll_start"),
+    ROLL_COMPLETE("roll_complete"),
+    ROLL_ABORT("roll_abort"),
+    STALE_CLEANUP("stale_cleanup");
+
+    private final String id;
+
+    Event(String id) {
+      this.id = id;
+    }
+
+    /** The name in logs, e.g. {@code worker_start}. */
+    public String id() {
+      return id;
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger("edge.events");
+
+  private final boolean json;
+  private final PrintStream out;
+  private final JsonMapper mapper = JsonMapper.builder().build();
+
+  /**
+   * @param json one JSON object per line on {@code out} instead of human log lines
+   * @param out where JSON lines go
+   */
+  public EdgeEvents(boolean json, PrintStream out) {
+    this.json = json;
+    this.out = out;
+  }
+
+  /** Emits {@code event} with alternating field names and values. */
+  public void emit(Event event, Object... fields) {
+    if (json) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("t", Instant.now().toString());
+      line.put("event", event.id());
+      for (int i = 0; i + 1 < fields.length; i += 2) {
+        line.put(String.valueOf(fields[i]), fields[i + 1]);
+      }
+      String text = mapper.writeValueAsString(line);
+      synchronized (out) {
+        out.println(text);
+        out.flush();
+      }
+      return;
+    }
+    StringBuilder text = new StringBuilder(event.id());
+    for (int i = 0; i + 1 < fields.length; i += 2) {
+      text.append(' ').append(fields[i]).append('=').append(fields[i + 1]);
+    }
+    boolean bad =
+        event == Event.WORKER_ABANDON
+            || event == Event.ROLL_ABORT
+            || event == Event.WORKER_UNHEALTHY
+            || event == Event.WORKER_START_TIMEOUT
+            || event == Event.WORKER_KILL;
+    if (bad) {
+      LOG.warn("{}", text);
+    } else {
+      LOG.info("{}", text);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.edge.worker;
+
+import dev.edge.config.EdgeOptions;
+import dev.edge.config.EdgeOptions.Transport;
+import dev.edge.pool.WorkerSlot;
+import dev.edge.sdk.EdgeWorker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Starts one worker process with everything the edge needs to talk to it: a new id, its socket (or
+ * loopback port), a pooled HTTP client bound to that address, its pid record, and the pumps that
+ * drain its output. Blocking (fork/exec): called on the supervisor thread only.
+ */
+final class WorkerFactory {
+
+  /** Pooled connections to a worker are closed after this idle time (the SDK's is 120 s). */
+  static final Duration POOL_IDLE = Duration.ofSeconds(60);
+
+  /** Spare pooled connections beyond max-inflight, for health probes and connection churn. */
+  static final int SPARE_CONNECTIONS = 8;
+
+  static final int LOG_LINES = 1000;
+
+  private final EdgeOptions options;
+  private final SocketDirectory sockets;
+  private final WorkerLaunch launch;
+  private final AtomicLong nextId = new AtomicLong(1);
+
+  WorkerFactory(EdgeOptions options, SocketDirectory sockets, WorkerLaunch launch) {
+    this.options = options;
+    this.sockets = sockets;
+    this.launch = launch;
+  }
+
+  /** Spawns a worker of generation {@code gen} for slot {@code slotIndex}. */
+  WorkerProcess launch(int slotIndex, long gen) throws IOException {
+    String appId = options.appId();
+    long id = nextId.getAndIncrement();
+    Path socket = options.transport() == Transport.UNIX ? sockets.socketFor(appId, id) : null;
+    int port = socket == null ? freeLoopbackPort() : 0;
+    SocketAddress address =
+        socket != null
+            ? EdgeWorker.unixAddress(socket.toString())
+            : new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    ConnectionProvider connections =
+        ConnectionProvider.builder("edge-" + appId + "-w" + id)
+            .maxConnections(options.maxInflight() + SPARE_CONNECTIONS)
+            .pendingAcquireMaxCount(options.maxInflight() * 2)
+            .pendingAcquireTimeout(Duration.ofSeconds(10))
+            .maxIdleTime(POOL_IDLE)
+            .build();
+    HttpClient client =
+        HttpClient.create(connections).remoteAddress(() -> address).disableRetry(true);
+    WorkerSlot slot =
+        new WorkerSlot(
+            id,
+            gen,
+            options.maxInflight(),
+            client,
+            socket != null ? socket.toString() : "127.0.0.1:" + port,
+            options.supervision().maxRequests());
+    long startedAt = System.nanoTime();
+    Process process;
+    try {
+      process = launch.builder(appId, id, gen, socket, port).start();
+    } catch (IOException e) {
+      connections.disposeLater().subscribe();
+      throw e;
+    }
+    sockets.recordWorker(process);
+    LogRing output = new LogRing(LOG_LINES);
+    String prefix = "[" + appId + " w" + id + "]";
+    OutputPump.start(process.getInputStream(), prefix, output, "edge-out-w" + id);
+    OutputPump.start(process.getErrorStream(), prefix, output, "edge-err-w" + id);
+    return new WorkerProcess(slotIndex, slot, process, connections, output, socket, startedAt);
+  }
+
+  private static int freeLoopbackPort() {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+}
