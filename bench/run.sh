@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks the edge against a direct worker and nginx, one after another, on loopback only.
 #
-#   bench/run.sh                       # defaults: wrk -t2 -c32 -d10s, 5 s warm-up per target/endpoint
+#   bench/run.sh                       # defaults: wrk -t2 -c32 -d10s, 10 s warm-up per target/endpoint
 #   WRK_DURATION=30s bench/run.sh      # longer measured runs
 #
 # Targets (each started alone, measured, then stopped before the next one starts):
@@ -14,7 +14,8 @@
 #   WORKER_JAVA_OPTIONS  JVM options of every demo worker (default: the edge's demo default)
 #   EDGE_JAVA_OPTIONS    JVM options of the edge process itself (default: none)
 #   WRK_THREADS WRK_CONNECTIONS WRK_DURATION   measured run (default 2, 32, 10s)
-#   WARMUP_DURATION      warm-up run per target and endpoint, same threads/connections (default 5s)
+#   WARMUP_DURATION      warm-up run per target and endpoint, same threads/connections (default 10s;
+#                        the edge JVM is still JIT-compiling (C2) after 5 s of load)
 #   ENDPOINTS            space-separated request paths (default "/hello /bytes?n=65536")
 #   TARGETS              subset/order of "edge direct nginx" (default all three)
 #   NGINX_LOCATION_EXTRA extra directives for nginx's proxy location (default none)
@@ -32,7 +33,7 @@ EDGE_JAVA_OPTIONS=${EDGE_JAVA_OPTIONS:-}
 WRK_THREADS=${WRK_THREADS:-2}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 WRK_DURATION=${WRK_DURATION:-10s}
-WARMUP_DURATION=${WARMUP_DURATION:-5s}
+WARMUP_DURATION=${WARMUP_DURATION:-10s}
 ENDPOINTS=${ENDPOINTS:-"/hello /bytes?n=65536"}
 TARGETS=${TARGETS:-"edge direct nginx"}
 NGINX_LOCATION_EXTRA=${NGINX_LOCATION_EXTRA:-}
@@ -443,6 +444,12 @@ for r in "${RESULTS[@]}"; do
   TABLE+="| ${f[0]} | \`${f[1]}\` | ${f[2]} | ${f[3]} | ${f[4]} | ${f[5]} | ${f[6]} | ${f[7]} | ${f[8]} | ${f[9]} |"$'\n'
 done
 
+DISTURBED=""
+for r in "${RESULTS[@]}"; do
+  IFS='|' read -r -a f <<<"$r"
+  if ((f[8] > 20)); then DISTURBED+="${DISTURBED:+, }${f[0]} ${f[1]} (${f[8]}%)"; fi
+done
+
 RATIOS=$'| endpoint | edge/nginx req/s | edge/nginx p99 | edge/direct req/s | edge/direct p99 | throughput target (>= 0.8 x nginx) | p99 target (<= 1.5 x nginx) |\n'
 RATIOS+=$'|---|---:|---:|---:|---:|---|---|\n'
 ALL_MET=1 EVALUATED=0
@@ -492,6 +499,10 @@ REPORT=$TMP/report.md
   echo "edge JVM or nginx (master + worker process), \"worker\" the demo worker JVM, \"other\" everything else on"
   echo "the machine during the run (should be near 0; if not, the run was disturbed). \"errors\" counts non-2xx"
   echo "responses and socket errors reported by wrk."
+  if [[ -n $DISTURBED ]]; then
+    echo
+    echo "**Warning: other load on the machine during** $DISTURBED; these numbers are not trustworthy, run again."
+  fi
   echo
   echo "### Ratios and targets"
   echo
@@ -538,6 +549,7 @@ for path in $ENDPOINTS; do
 done
 echo "targets (edge >= 0.8 x nginx req/s, p99 <= 1.5 x nginx): $(verdict met "NOT met")"
 echo "worker spawn-to-READY: cold ${COLD_MS:-?} ms, warm ${WARM_MS:-?} ms"
+if [[ -n $DISTURBED ]]; then echo "WARNING: other load on the machine during $DISTURBED: run again"; fi
 
 if [[ $PERF_MD != - ]]; then
   mkdir -p "$(dirname "$PERF_MD")"

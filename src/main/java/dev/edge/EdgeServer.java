@@ -3,6 +3,7 @@ package dev.edge;
 import dev.edge.config.EdgeOptions;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
+import dev.edge.sdk.EdgeWorker;
 import dev.edge.worker.AppWatcher;
 import dev.edge.worker.WorkerSupervisor;
 import java.io.IOException;
@@ -61,7 +62,7 @@ public final class EdgeServer implements SmartLifecycle {
   public void start() {
     supervisor.start();
     listener =
-        HttpServer.create()
+        EdgeWorker.keepReading(HttpServer.create())
             .host(options.bindAddress())
             .port(options.httpPort())
             .handle(pipeline::handle)

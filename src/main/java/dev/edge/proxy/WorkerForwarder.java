@@ -107,7 +107,7 @@ public final class WorkerForwarder {
               return hasBody ? out.send(req.receive().retain()) : out;
             })
         .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
-        .next()
+        .singleOrEmpty()
         .timeout(readTimeout)
         .onErrorMap(e -> classify(e, sent.get(), lease, mayResend))
         .flatMap(upstream -> relay(upstream, res, requestId))

@@ -1,5 +1,6 @@
 package dev.edge.sdk;
 
+import io.netty.channel.Channel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,7 @@ public final class EdgeWorker {
   public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
 
   private static final AtomicLong HANDLED = new AtomicLong();
+  private static volatile boolean healthy = true;
 
   private final WorkerEnvironment env;
   private final AtomicInteger inflight = new AtomicInteger();
@@ -80,6 +82,15 @@ public final class EdgeWorker {
     return worker;
   }
 
+  /**
+   * Lets the app report its own health: while false, the readiness path answers {@code 503
+   * unhealthy} and the edge, after its configured number of failed checks, drains and replaces this
+   * worker.
+   */
+  public static void setHealthy(boolean value) {
+    healthy = value;
+  }
+
   /** The number of requests this worker process has finished, for apps that report it. */
   public static long requestsHandled() {
     return HANDLED.get();
@@ -93,6 +104,31 @@ public final class EdgeWorker {
     return LoopResources.DEFAULT_NATIVE && LoopResources.hasNativeSupport()
         ? new DomainSocketAddress(path)
         : UnixDomainSocketAddress.of(path);
+  }
+
+  /**
+   * Works around a Reactor Netty 1.3.7 bug (reactor-netty#4361, fixed upstream after the version
+   * this build can resolve): a keep-alive connection stops reading when a request arrives before
+   * the previous request's operations terminated and the pipelined queue drains without a new
+   * request, so the next request on that connection hangs. The edge reuses its connections
+   * immediately, which makes this likely under load. After each request terminates, this asks the
+   * channel to read once more; the extra read is harmless when reading was already armed.
+   *
+   * <p>Spring Boot workers apply it in their {@code NettyServerCustomizer}: {@code server ->
+   * EdgeWorker.keepReading(server.bindAddress(...))}.
+   */
+  public static HttpServer keepReading(HttpServer server) {
+    return server.doOnConnection(
+        connection -> {
+          Channel channel = connection.channel();
+          Runnable kick =
+              () -> {
+                if (channel.isActive()) {
+                  channel.eventLoop().execute(channel::read);
+                }
+              };
+          connection.onTerminate().subscribe(null, error -> kick.run(), kick);
+        });
   }
 
   /** The address this worker must bind, from the environment: its Unix socket or loopback port. */
@@ -114,15 +150,18 @@ public final class EdgeWorker {
     }
     String health = env.healthPath();
     server =
-        HttpServer.create()
+        keepReading(HttpServer.create())
             .bindAddress(() -> bindAddress(env))
             .idleTimeout(IDLE_TIMEOUT)
             .handle(
                 (req, res) -> {
                   if (isHealthProbe(req.uri(), health)) {
-                    return stopping.get()
-                        ? res.status(503).sendString(Flux.just("draining"))
-                        : res.sendString(Flux.just("ok"));
+                    if (stopping.get()) {
+                      return res.status(503).sendString(Flux.just("draining"));
+                    }
+                    return healthy
+                        ? res.sendString(Flux.just("ok"))
+                        : res.status(503).sendString(Flux.just("unhealthy"));
                   }
                   inflight.incrementAndGet();
                   return Flux.from(handler.apply(req, res))

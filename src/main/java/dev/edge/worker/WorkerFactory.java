@@ -26,7 +26,7 @@ final class WorkerFactory {
   /** Pooled connections to a worker are closed after this idle time (the SDK's is 120 s). */
   static final Duration POOL_IDLE = Duration.ofSeconds(60);
 
-  /** Spare pooled connections beyond max-inflight, for health probes and connection churn. */
+  /** Spare pooled connections beyond max-inflight, for connections still closing. */
   static final int SPARE_CONNECTIONS = 8;
 
   static final int LOG_LINES = 1000;
@@ -82,7 +82,9 @@ final class WorkerFactory {
     String prefix = "[" + appId + " w" + id + "]";
     OutputPump.start(process.getInputStream(), prefix, output, "edge-out-w" + id);
     OutputPump.start(process.getErrorStream(), prefix, output, "edge-err-w" + id);
-    return new WorkerProcess(slotIndex, slot, process, connections, output, socket, startedAt);
+    HttpClient probes = HttpClient.newConnection().remoteAddress(() -> address).disableRetry(true);
+    return new WorkerProcess(
+        slotIndex, slot, process, connections, output, socket, startedAt, probes);
   }
 
   private static int freeLoopbackPort() {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -48,6 +49,7 @@ final class WorkerProcess {
   final LogRing output;
   final Path socket;
   final long startedAt;
+  private final HttpClient probes;
   volatile Disposable probe;
   volatile Disposable health;
   StopCause stopCause;
@@ -61,7 +63,8 @@ final class WorkerProcess {
       ConnectionProvider connections,
       LogRing output,
       Path socket,
-      long startedAt) {
+      long startedAt,
+      HttpClient probes) {
     this.slotIndex = slotIndex;
     this.slot = slot;
     this.process = process;
@@ -69,6 +72,7 @@ final class WorkerProcess {
     this.output = output;
     this.socket = socket;
     this.startedAt = startedAt;
+    this.probes = probes;
   }
 
   long id() {
@@ -83,9 +87,13 @@ final class WorkerProcess {
     return (System.nanoTime() - startedAt) / 1_000_000;
   }
 
-  /** One GET of the health path over the worker's socket: its status, or 0 on any failure. */
+  /**
+   * One GET of the health path over a fresh connection to the worker: its status, or 0 on any
+   * failure. Probes never use the pooled request connections, so a probe that times out cannot
+   * leave a half-answered connection behind for a client request.
+   */
   Mono<Integer> probeOnce(String healthPath, Duration timeout) {
-    return Mono.defer(() -> slot.client().get().uri(healthPath).response())
+    return Mono.defer(() -> probes.get().uri(healthPath).response())
         .map(response -> response.status().code())
         .timeout(timeout)
         .onErrorReturn(0);

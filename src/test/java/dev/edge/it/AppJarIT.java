@@ -2,16 +2,8 @@ package dev.edge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -22,33 +14,10 @@ import tools.jackson.databind.JsonNode;
  */
 class AppJarIT {
 
-  /**
-   * A launcher jar: a manifest whose Class-Path is the test class path, so {@code java -jar} runs
-   * {@code mainClass}.
-   */
-  private static Path launcherJar(Path dir, String mainClass) throws Exception {
-    String classPath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String entries =
-        Arrays.stream(classPath.split(File.pathSeparator))
-            .filter(entry -> !entry.isBlank())
-            .map(entry -> Path.of(entry).toAbsolutePath().toUri().toString())
-            .collect(Collectors.joining(" "));
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
-    manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, entries);
-    Path jar = dir.resolve("spring-worker.jar");
-    try (OutputStream out = Files.newOutputStream(jar);
-        JarOutputStream ignored = new JarOutputStream(out, manifest)) {
-      // manifest only
-    }
-    return jar;
-  }
-
   @Test
   void aSpringBootWebFluxAppRunsAsAWorker(@TempDir Path dir) throws Exception {
-    Path app = launcherJar(dir, "dev.edge.fixture.SpringWorkerApp");
+    Path app =
+        AppJars.write(dir.resolve("spring-worker.jar"), "dev.edge.fixture.SpringWorkerApp", "1");
     try (EdgeProcess edge =
         EdgeProcess.startReady(
             2,

@@ -124,6 +124,45 @@ final class EdgeProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Sends a signal ({@code TERM}, {@code USR2}, ...) to the edge. */
+  void signal(String name) throws Exception {
+    signal(process.pid(), name);
+  }
+
+  static void signal(long pid, String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).isZero();
+  }
+
+  /** Waits until an output line contains {@code text}; returns it. */
+  String awaitLine(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<String> found = lines(text);
+      if (!found.isEmpty()) {
+        return found.get(0);
+      }
+      assertThat(System.nanoTime())
+          .as("a line with %s; output: %s", text, output)
+          .isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  /** Pids of workers the edge reported starting. */
+  List<Long> workerPids() {
+    Pattern pid = Pattern.compile("worker_start .*pid=(\\d+)");
+    List<Long> pids = new ArrayList<>();
+    for (String line : lines("worker_start ")) {
+      Matcher matcher = pid.matcher(line);
+      if (matcher.find()) {
+        pids.add(Long.parseLong(matcher.group(1)));
+      }
+    }
+    return pids;
+  }
+
   /** Output lines that contain {@code text}. */
   List<String> lines(String text) {
     return output.stream().filter(line -> line.contains(text)).toList();
@@ -136,5 +175,8 @@ final class EdgeProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
+    Path logs = Path.of("target", "it-logs");
+    java.nio.file.Files.createDirectories(logs);
+    java.nio.file.Files.write(logs.resolve("edge-" + process.pid() + ".log"), output);
   }
 }
