@@ -9,19 +9,18 @@ import dev.edge.pool.WorkerSlot;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import reactor.util.retry.Retry;
 
 /**
  * Sends one client request to one of an app's workers and streams the answer back.
@@ -52,7 +51,10 @@ public final class WorkerForwarder {
 
   private final Duration readTimeout;
 
-  /** Creates a forwarder that waits at most {@code readTimeout} for a worker's response headers. */
+  /**
+   * Creates a forwarder; {@code readTimeout} is only named in messages: the timeout itself is set
+   * on each worker's client ({@code responseTimeout}), so it costs no timer per request.
+   */
   public WorkerForwarder(Duration readTimeout) {
     this.readTimeout = readTimeout;
   }
@@ -63,16 +65,30 @@ public final class WorkerForwarder {
     HttpHeaders outbound = requestHeaders(req, requestId);
     boolean hasBody = hasBody(req);
     AtomicBoolean mayResend = new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method()));
-    return Mono.defer(pool::acquire)
+    return attempt(1, pool, req, res, outbound, hasBody, requestId, mayResend);
+  }
+
+  private Mono<Void> attempt(
+      int attempt,
+      AppPool pool,
+      HttpServerRequest req,
+      HttpServerResponse res,
+      HttpHeaders outbound,
+      boolean hasBody,
+      String requestId,
+      AtomicBoolean mayResend) {
+    return pool.acquire()
         .flatMap(
             lease ->
                 lease.claim()
                     ? exchange(lease, req, res, outbound, hasBody, requestId, mayResend)
                     : Mono.empty())
-        .retryWhen(Retry.max(MAX_ATTEMPTS - 1).filter(Reroute.class::isInstance))
-        .onErrorMap(
-            e -> e instanceof Reroute || e.getCause() instanceof Reroute,
-            e -> giveUp(pool, e instanceof Reroute r ? r : (Reroute) e.getCause()));
+        .onErrorResume(
+            Reroute.class,
+            reroute ->
+                attempt < MAX_ATTEMPTS
+                    ? attempt(attempt + 1, pool, req, res, outbound, hasBody, requestId, mayResend)
+                    : Mono.error(giveUp(pool, reroute)));
   }
 
   private static EdgeException giveUp(AppPool pool, Reroute last) {
@@ -108,7 +124,6 @@ public final class WorkerForwarder {
             })
         .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
         .singleOrEmpty()
-        .timeout(readTimeout)
         .onErrorMap(e -> classify(e, sent.get(), lease, mayResend))
         .flatMap(upstream -> relay(upstream, res, requestId))
         .doFinally(signal -> lease.release());
@@ -116,7 +131,7 @@ public final class WorkerForwarder {
 
   private Throwable classify(Throwable error, boolean sent, Lease lease, AtomicBoolean mayResend) {
     WorkerSlot worker = lease.worker();
-    if (error instanceof TimeoutException) {
+    if (causedBy(error, ReadTimeoutException.class)) {
       return new EdgeException(
           Reason.UPSTREAM_TIMEOUT,
           "worker w"

@@ -60,7 +60,10 @@ final class WorkerFactory {
             .maxIdleTime(POOL_IDLE)
             .build();
     HttpClient client =
-        HttpClient.create(connections).remoteAddress(() -> address).disableRetry(true);
+        HttpClient.create(connections)
+            .remoteAddress(() -> address)
+            .disableRetry(true)
+            .responseTimeout(options.readTimeout());
     WorkerSlot slot =
         new WorkerSlot(
             id,
