@@ -62,33 +62,30 @@ public final class WorkerForwarder {
   /** Forwards {@code req} to a worker of {@code pool} and relays the response into {@code res}. */
   public Mono<Void> forward(
       AppPool pool, HttpServerRequest req, HttpServerResponse res, String requestId) {
-    HttpHeaders outbound = requestHeaders(req, requestId);
     boolean hasBody = hasBody(req);
-    AtomicBoolean mayResend = new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method()));
-    return attempt(1, pool, req, res, outbound, hasBody, requestId, mayResend);
+    Forwarding forwarding =
+        new Forwarding(
+            pool,
+            req,
+            res,
+            requestHeaders(req, requestId),
+            hasBody,
+            requestId,
+            new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method())));
+    return attempt(1, forwarding);
   }
 
-  private Mono<Void> attempt(
-      int attempt,
-      AppPool pool,
-      HttpServerRequest req,
-      HttpServerResponse res,
-      HttpHeaders outbound,
-      boolean hasBody,
-      String requestId,
-      AtomicBoolean mayResend) {
-    return pool.acquire()
-        .flatMap(
-            lease ->
-                lease.claim()
-                    ? exchange(lease, req, res, outbound, hasBody, requestId, mayResend)
-                    : Mono.empty())
+  private Mono<Void> attempt(int attempt, Forwarding forwarding) {
+    return forwarding
+        .pool()
+        .acquire()
+        .flatMap(lease -> lease.claim() ? exchange(lease, forwarding) : Mono.empty())
         .onErrorResume(
             Reroute.class,
             reroute ->
                 attempt < MAX_ATTEMPTS
-                    ? attempt(attempt + 1, pool, req, res, outbound, hasBody, requestId, mayResend)
-                    : Mono.error(giveUp(pool, reroute)));
+                    ? attempt(attempt + 1, forwarding)
+                    : Mono.error(giveUp(forwarding.pool(), reroute)));
   }
 
   private static EdgeException giveUp(AppPool pool, Reroute last) {
@@ -98,14 +95,9 @@ public final class WorkerForwarder {
             Reason.WORKER_UNAVAILABLE, "no worker of app " + pool.appId() + " could be reached");
   }
 
-  private Mono<Void> exchange(
-      Lease lease,
-      HttpServerRequest req,
-      HttpServerResponse res,
-      HttpHeaders outbound,
-      boolean hasBody,
-      String requestId,
-      AtomicBoolean mayResend) {
+  private Mono<Void> exchange(Lease lease, Forwarding forwarding) {
+    HttpServerRequest req = forwarding.req();
+    HttpHeaders outbound = forwarding.outbound();
     WorkerSlot worker = lease.worker();
     AtomicBoolean sent = new AtomicBoolean();
     return worker
@@ -120,12 +112,12 @@ public final class WorkerForwarder {
               if (host != null) {
                 clientReq.header(HttpHeaderNames.HOST, host);
               }
-              return hasBody ? out.send(req.receive().retain()) : out;
+              return forwarding.hasBody() ? out.send(req.receive().retain()) : out;
             })
         .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
         .singleOrEmpty()
-        .onErrorMap(e -> classify(e, sent.get(), lease, mayResend))
-        .flatMap(upstream -> relay(upstream, res, requestId))
+        .onErrorMap(e -> classify(e, sent.get(), lease, forwarding.mayResend()))
+        .flatMap(upstream -> relay(upstream, forwarding.res(), forwarding.requestId()))
         .doFinally(signal -> lease.release());
   }
 
@@ -201,6 +193,20 @@ public final class WorkerForwarder {
     }
     return false;
   }
+
+  /**
+   * One client request on its way to a worker, across reroutes.
+   *
+   * @param mayResend whether one resend after a mid-request worker failure is still allowed
+   */
+  private record Forwarding(
+      AppPool pool,
+      HttpServerRequest req,
+      HttpServerResponse res,
+      HttpHeaders outbound,
+      boolean hasBody,
+      String requestId,
+      AtomicBoolean mayResend) {}
 
   /** A worker's response whose headers arrived; its body is still on the connection. */
   private record Upstream(HttpClientResponse response, Connection connection) {}

@@ -2,22 +2,18 @@ package dev.edge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A worker dies under load: only requests in flight on it may fail (each with a 502 worker_failed);
- * everything else is served by the other worker, and the dead one is replaced.
+ * A request that kills its worker ({@code GET /crash}) under load. Being a GET it is sent once
+ * more, so it takes at most two workers with it and then fails with {@code 502 worker_failed};
+ * requests in flight on the dead workers are resent once, so at most one worker's in-flight limit
+ * of them can fail; everything else is served, and the dead workers are replaced.
  */
 class WorkerCrashIT {
 
@@ -27,37 +23,13 @@ class WorkerCrashIT {
   void onlyRequestsInFlightOnTheCrashedWorkerFail() throws Exception {
     try (EdgeProcess edge =
         EdgeProcess.startReady(2, "--workers=2", "--max-inflight=" + MAX_INFLIGHT)) {
-      Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-      List<String> failures = new CopyOnWriteArrayList<>();
-      ExecutorService clients = Executors.newFixedThreadPool(6);
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
-      for (int c = 0; c < 6; c++) {
-        clients.execute(
-            () -> {
-              while (System.nanoTime() < end) {
-                try {
-                  HttpResponse<String> response =
-                      edge.http.send(
-                          HttpRequest.newBuilder(edge.uri("/sleep?ms=30"))
-                              .timeout(Duration.ofSeconds(30))
-                              .build(),
-                          HttpResponse.BodyHandlers.ofString());
-                  statuses
-                      .computeIfAbsent(response.statusCode(), s -> new AtomicInteger())
-                      .incrementAndGet();
-                  if (response.statusCode() != 200) {
-                    failures.add(response.body());
-                  }
-                } catch (Exception e) {
-                  failures.add("client error: " + e);
-                }
-              }
-            });
-      }
+      LoadGenerator load = LoadGenerator.start(edge, 6, "/sleep?ms=30");
       Thread.sleep(1500);
       HttpResponse<String> crash = edge.get("/crash");
-      clients.shutdown();
-      assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+      load.runAtLeast(Duration.ofSeconds(4));
+      load.close();
+      List<String> failures = load.failures;
+      Map<Integer, AtomicInteger> statuses = load.statuses;
 
       assertThat(crash.statusCode()).isEqualTo(502);
       assertThat(crash.body()).contains("\"reason\":\"worker_failed\"");
