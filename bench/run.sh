@@ -102,6 +102,14 @@ cleanup() {
   done
   if ((${#PIDS[@]})); then stop_pid "${PIDS[@]}"; fi
   if ((${#children[@]})); then stop_pid "${children[@]}"; fi
+  if ((rc != 0 && rc != 130 && rc != 143)); then
+    local f
+    for f in "$TMP"/*.log "$TMP"/nginx/logs/error.log; do
+      [[ -s $f ]] || continue
+      echo "--- last lines of $f" >&2
+      tail -n 15 "$f" >&2
+    done
+  fi
   if [[ ${KEEP_TMP:-0} == 1 || $rc -ne 0 ]]; then
     log "logs and raw wrk output kept in $TMP"
   else
@@ -303,6 +311,24 @@ children_cpu_ms() {  # children_cpu_ms FILE: user+sys CPU in ms from the output 
     printf "%.0f", t }' "$1"
 }
 
+proc_ticks() {  # proc_ticks FILE: "pid ticks" of every process on the machine
+  cat /proc/[0-9]*/stat 2>/dev/null | awk '{ pid = $1; sub(/.*\) /, ""); print pid, $12 + $13 }' >"$1"
+}
+
+top_others() {  # top_others BEFORE AFTER WALL_MS PID...: the busiest processes that are not ours
+  local before=$1 after=$2 ms=$3 line pid rest out=""
+  shift 3
+  while read -r pid rest; do
+    out+="${out:+; }$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60 | sed 's/ *$//') (pid $pid) $rest%"
+  done < <(awk -v hz="$CLK_TCK" -v ms="$ms" -v ours=" $* " '
+    NR == FNR { t0[$1] = $2; next }
+    ($1 in t0) && index(ours, " " $1 " ") == 0 {
+      p = 100 * ($2 - t0[$1]) / hz / (ms / 1000)
+      if (p >= 5) printf "%d %.0f\n", $1, p
+    }' "$before" "$after" | sort -k2,2nr | head -n3)
+  echo "$out"
+}
+
 pct() {  # pct TICKS WALL_MS: CPU % (100 = one core)
   awk -v t="$1" -v hz="$CLK_TCK" -v ms="$2" 'BEGIN { printf "%.0f", 100 * t / hz / (ms / 1000) }'
 }
@@ -314,7 +340,8 @@ to_ms() {  # wrk latency ("812.00us", "1.23ms", "1.02s", "1.5m") in ms
     printf "%.2f", n }'
 }
 
-RESULTS=()  # "target|endpoint|rps|p50|p99|proxy_cpu|worker_cpu|errors"
+RESULTS=()  # "target|endpoint|rps|p50|p99|proxy_cpu|proxy_us_per_req|worker_cpu|wrk_cpu|other_cpu|errors"
+OTHERS=()   # busiest foreign processes during disturbed runs
 check_endpoint() {  # check_endpoint URL PATH: the response is what the demo app sends
   local url=$1 path=$2 body
   case $path in
@@ -336,6 +363,7 @@ bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
     log "$target $path: measuring (wrk $WRK_ARGS)"
     local p0 w0 m0 c0 t0 p1 w1 m1 c1 t1 ms
     # shellcheck disable=SC2086
+    proc_ticks "$TMP/procs0"
     p0=$(cpu_ticks $proxy_pids) w0=$(cpu_ticks $worker_pids) m0=$(machine_ticks) t0=$(now_ms)
     # "times" in this shell (not a subshell): CPU of waited-for children, so the difference is wrk's
     times >"$TMP/times0"
@@ -344,10 +372,13 @@ bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
     times >"$TMP/times1"
     # shellcheck disable=SC2086
     p1=$(cpu_ticks $proxy_pids) w1=$(cpu_ticks $worker_pids) m1=$(machine_ticks) t1=$(now_ms)
+    proc_ticks "$TMP/procs1"
     c0=$(children_cpu_ms "$TMP/times0") c1=$(children_cpu_ms "$TMP/times1")
     ms=$((t1 - t0))
     out=$TMP/wrk-$slug.txt
-    local rps p50 p99 errors pcpu wcpu kcpu ocpu
+    local rps p50 p99 errors pcpu wcpu kcpu ocpu others
+    # shellcheck disable=SC2086
+    others=$(top_others "$TMP/procs0" "$TMP/procs1" "$ms" $$ $proxy_pids $worker_pids)
     rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
     p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
     p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
@@ -357,10 +388,16 @@ bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
     wcpu=$(pct "$((w1 - w0))" "$ms")
     kcpu=$(awk -v c="$((c1 - c0))" -v ms="$ms" 'BEGIN { printf "%.0f", 100 * c / ms }')
     # everything else on the machine during the run: a noise indicator
-    ocpu=$(awk -v m="$(pct "$((m1 - m0))" "$ms")" -v a="$pcpu" -v b="$wcpu" -v c="$kcpu" 'BEGIN { o = m - a - b - c; printf "%.0f", o < 0 ? 0 : o }')
-    [[ -n $proxy_pids ]] || pcpu=-
-    RESULTS+=("$target|$path|$rps|$p50|$p99|$pcpu|$wcpu|$kcpu|$ocpu|$errors")
-    log "$target $path: $rps req/s, p50 $p50 ms, p99 $p99 ms; cpu% proxy $pcpu worker $wcpu wrk $kcpu other $ocpu; errors $errors"
+    ocpu=$(awk -v m="$(pct "$((m1 - m0))" "$ms")" -v a="$pcpu" -v b="$wcpu" -v c="$kcpu" 'BEGIN { o = m - a - b - c; printf "%.0f", (o < 0 ? 0 : o) }')
+    # CPU time per request of the proxy (or, for direct, of the worker), in microseconds
+    local us
+    us=$(awk -v c="$pcpu" -v r="$rps" 'BEGIN { printf "%.1f", (r > 0 ? c * 10000 / r : 0) }')
+    if [[ -z $proxy_pids ]]; then
+      pcpu=- us=$(awk -v c="$wcpu" -v r="$rps" 'BEGIN { printf "(%.1f)", (r > 0 ? c * 10000 / r : 0) }')
+    fi
+    RESULTS+=("$target|$path|$rps|$p50|$p99|$pcpu|$us|$wcpu|$kcpu|$ocpu|$errors")
+    if [[ -n $others ]]; then OTHERS+=("$target $path: $others"); fi
+    log "$target $path: $rps req/s, p50 $p50 ms, p99 $p99 ms; cpu% proxy $pcpu worker $wcpu wrk $kcpu other $ocpu; errors $errors${others:+; busiest others: $others}"
   done
 }
 
@@ -437,17 +474,17 @@ result() {  # result TARGET PATH FIELD(3=rps 4=p50 5=p99)
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
-TABLE=$'| target | endpoint | req/s | p50 ms | p99 ms | proxy CPU % | worker CPU % | wrk CPU % | other CPU % | errors |\n'
-TABLE+=$'|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+TABLE=$'| target | endpoint | req/s | p50 ms | p99 ms | proxy CPU % | proxy CPU us/req | worker CPU % | wrk CPU % | other CPU % | errors |\n'
+TABLE+=$'|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for r in "${RESULTS[@]}"; do
   IFS='|' read -r -a f <<<"$r"
-  TABLE+="| ${f[0]} | \`${f[1]}\` | ${f[2]} | ${f[3]} | ${f[4]} | ${f[5]} | ${f[6]} | ${f[7]} | ${f[8]} | ${f[9]} |"$'\n'
+  TABLE+="| ${f[0]} | \`${f[1]}\` | ${f[2]} | ${f[3]} | ${f[4]} | ${f[5]} | ${f[6]} | ${f[7]} | ${f[8]} | ${f[9]} | ${f[10]} |"$'\n'
 done
 
 DISTURBED=""
 for r in "${RESULTS[@]}"; do
   IFS='|' read -r -a f <<<"$r"
-  if ((f[8] > 20)); then DISTURBED+="${DISTURBED:+, }${f[0]} ${f[1]} (${f[8]}%)"; fi
+  if ((f[9] > 20)); then DISTURBED+="${DISTURBED:+, }${f[0]} ${f[1]} (${f[9]}%)"; fi
 done
 
 RATIOS=$'| endpoint | edge/nginx req/s | edge/nginx p99 | edge/direct req/s | edge/direct p99 | throughput target (>= 0.8 x nginx) | p99 target (<= 1.5 x nginx) |\n'
@@ -485,6 +522,7 @@ REPORT=$TMP/report.md
   echo
   echo "- Date: $(date -u)"
   echo "- Machine: ${CPU_MODEL:-unknown CPU}, $(nproc) CPUs, ${MEM:-unknown} RAM; $(uname -sr)"
+  echo "- Jar: \`$EDGE_JAR\` ($(stat -c %s "$EDGE_JAR") bytes, built $(date -u -r "$EDGE_JAR" '+%F %T') UTC); repository HEAD at run time: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with uncommitted changes in src/ or pom.xml')"
   echo "- Java: \`$JAVA_VERSION\`; nginx: \`$NGINX_VERSION\`; wrk: \`$WRK_VERSION\`"
   echo "- Machine load before the run (2 s sample, 100 = one core): ${IDLE_BUSY}%"
   echo "- Load: \`wrk $WRK_ARGS\` per target and endpoint, after a \`wrk $WARMUP_ARGS\` warm-up; targets run one after another, each alone"
@@ -496,12 +534,19 @@ REPORT=$TMP/report.md
   echo
   echo "$TABLE"
   echo "CPU % is CPU time over the measured run's wall time (100 = one core, $(nproc) cores in all): \"proxy\" is the"
-  echo "edge JVM or nginx (master + worker process), \"worker\" the demo worker JVM, \"other\" everything else on"
+  echo "edge JVM or nginx (master + worker process), \"proxy CPU us/req\" its CPU time per request (in"
+  echo "parentheses for direct: the worker's), \"worker\" the demo worker JVM, \"other\" everything else on"
   echo "the machine during the run (should be near 0; if not, the run was disturbed). \"errors\" counts non-2xx"
   echo "responses and socket errors reported by wrk."
   if [[ -n $DISTURBED ]]; then
     echo
     echo "**Warning: other load on the machine during** $DISTURBED; these numbers are not trustworthy, run again."
+  fi
+  if ((${#OTHERS[@]})); then
+    echo
+    echo "Busiest other processes (>= 5 % CPU) during the measured runs:"
+    echo
+    for o in "${OTHERS[@]}"; do echo "- $o"; done
   fi
   echo
   echo "### Ratios and targets"
@@ -534,10 +579,10 @@ REPORT=$TMP/report.md
 
 echo
 echo "== results =="
-printf '%-7s %-16s %9s %8s %8s %7s %7s %7s %7s %6s\n' target endpoint req/s p50_ms p99_ms proxy% worker% wrk% other% errors
+printf '%-7s %-16s %9s %8s %8s %7s %9s %7s %7s %7s %6s\n' target endpoint req/s p50_ms p99_ms proxy% proxy_us worker% wrk% other% errors
 for r in "${RESULTS[@]}"; do
   IFS='|' read -r -a f <<<"$r"
-  printf '%-7s %-16s %9s %8s %8s %7s %7s %7s %7s %6s\n' "${f[@]}"
+  printf '%-7s %-16s %9s %8s %8s %7s %9s %7s %7s %7s %6s\n' "${f[@]}"
 done
 echo
 echo "== ratios =="

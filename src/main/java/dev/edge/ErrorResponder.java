@@ -4,11 +4,14 @@ import dev.edge.EdgeException.Reason;
 import dev.edge.observe.RequestIds;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.nio.channels.ClosedChannelException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,16 +38,20 @@ public final class ErrorResponder {
   /** Answers {@code error} for the request, or closes the connection if that is too late. */
   public Mono<Void> respond(
       Throwable error, HttpServerRequest req, HttpServerResponse res, String requestId) {
-    EdgeException edge = asEdgeException(error, req, requestId);
+    if (clientGone(error, res)) {
+      LOG.debug("request {} {} {}: the client went away", requestId, req.method(), req.uri());
+      return Mono.empty();
+    }
     if (res.hasSentHeaders()) {
       LOG.warn(
           "request {} {} {} failed after the response started: {}",
           requestId,
           req.method(),
           req.uri(),
-          edge.getMessage());
+          error.toString());
       return Mono.error(error);
     }
+    EdgeException edge = asEdgeException(error, req, requestId);
     Reason reason = edge.reason();
     if (reason.status() >= 500) {
       LOG.warn(
@@ -65,6 +72,21 @@ public final class ErrorResponder {
       res.header(HttpHeaderNames.RETRY_AFTER, Integer.toString(reason.retryAfterSeconds()));
     }
     return res.sendString(Mono.just(body(edge, requestId))).then();
+  }
+
+  /**
+   * The client closed its connection: nothing to answer, nothing wrong with the edge. (A closed
+   * worker connection mid-body is not this: the client's channel is still open and must be cut.)
+   */
+  static boolean clientGone(Throwable error, HttpServerResponse res) {
+    boolean clientChannelClosed = res instanceof Connection c && !c.channel().isActive();
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof AbortedException
+          || (t instanceof ClosedChannelException && clientChannelClosed)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   String body(EdgeException error, String requestId) {

@@ -34,6 +34,12 @@ public final class HopByHopHeaders {
   /** A copy of {@code source} without hop-by-hop headers. */
   public static HttpHeaders copyEndToEnd(HttpHeaders source) {
     HttpHeaders target = new DefaultHttpHeaders(false);
+    copyEndToEnd(source, target);
+    return target;
+  }
+
+  /** Adds every end-to-end header of {@code source} to {@code target}. */
+  public static void copyEndToEnd(HttpHeaders source, HttpHeaders target) {
     List<String> connection = source.getAll(HttpHeaderNames.CONNECTION);
     Iterator<Map.Entry<CharSequence, CharSequence>> entries = source.iteratorCharSequence();
     while (entries.hasNext()) {
@@ -44,19 +50,34 @@ public final class HopByHopHeaders {
       }
       target.add(name, header.getValue());
     }
-    return target;
   }
 
+  /** Whether {@code name} is in {@link #FIXED}; checks the length first, it runs per header. */
   static boolean isHopByHop(CharSequence name) {
-    for (AsciiString fixed : FIXED) {
-      if (fixed.contentEqualsIgnoreCase(name)) {
-        return true;
-      }
+    switch (name.length()) {
+      case 2:
+      case 7:
+      case 8:
+      case 10:
+      case 16:
+      case 17:
+      case 18:
+      case 19:
+        for (AsciiString fixed : FIXED) {
+          if (fixed.length() == name.length() && fixed.contentEqualsIgnoreCase(name)) {
+            return true;
+          }
+        }
+        return false;
+      default:
+        return false;
     }
-    return false;
   }
 
   private static boolean namedInAny(List<String> connection, CharSequence name) {
+    if (connection.isEmpty()) {
+      return false;
+    }
     for (int i = 0, n = connection.size(); i < n; i++) {
       if (namedIn(connection.get(i), name)) {
         return true;

@@ -68,7 +68,6 @@ public final class WorkerForwarder {
             pool,
             req,
             res,
-            requestHeaders(req, requestId),
             hasBody,
             requestId,
             new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method())));
@@ -97,7 +96,6 @@ public final class WorkerForwarder {
 
   private Mono<Void> exchange(Lease lease, Forwarding forwarding) {
     HttpServerRequest req = forwarding.req();
-    HttpHeaders outbound = forwarding.outbound();
     WorkerSlot worker = lease.worker();
     AtomicBoolean sent = new AtomicBoolean();
     return worker
@@ -107,11 +105,9 @@ public final class WorkerForwarder {
         .send(
             (clientReq, out) -> {
               sent.set(true);
-              clientReq.headers(outbound);
-              String host = outbound.get(HttpHeaderNames.HOST);
-              if (host != null) {
-                clientReq.header(HttpHeaderNames.HOST, host);
-              }
+              HttpHeaders outbound = clientReq.requestHeaders();
+              outbound.clear();
+              requestHeaders(req, forwarding.requestId(), outbound);
               return forwarding.hasBody() ? out.send(req.receive().retain()) : out;
             })
         .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
@@ -149,14 +145,18 @@ public final class WorkerForwarder {
   private static Mono<Void> relay(Upstream upstream, HttpServerResponse res, String requestId) {
     HttpClientResponse response = upstream.response();
     res.status(response.status());
-    res.headers(HopByHopHeaders.copyEndToEnd(response.responseHeaders()));
-    res.header(RequestIds.HEADER, requestId);
+    HttpHeaders headers = res.responseHeaders();
+    HopByHopHeaders.copyEndToEnd(response.responseHeaders(), headers);
+    headers.set(RequestIds.HEADER, requestId);
     Connection connection = upstream.connection();
     return res.send(connection.inbound().receive().retain()).then().doOnCancel(connection::dispose);
   }
 
-  static HttpHeaders requestHeaders(HttpServerRequest req, String requestId) {
-    HttpHeaders headers = HopByHopHeaders.copyEndToEnd(req.requestHeaders());
+  /**
+   * Fills {@code headers} with what the worker gets: end-to-end headers, forwarding, request id.
+   */
+  static void requestHeaders(HttpServerRequest req, String requestId, HttpHeaders headers) {
+    HopByHopHeaders.copyEndToEnd(req.requestHeaders(), headers);
     headers.set("X-Forwarded-For", clientAddress(req.remoteAddress()));
     headers.set("X-Forwarded-Proto", req.scheme());
     String host = req.requestHeaders().get(HttpHeaderNames.HOST);
@@ -166,7 +166,6 @@ public final class WorkerForwarder {
       headers.remove("X-Forwarded-Host");
     }
     headers.set(RequestIds.HEADER, requestId);
-    return headers;
   }
 
   private static String clientAddress(SocketAddress address) {
@@ -203,7 +202,6 @@ public final class WorkerForwarder {
       AppPool pool,
       HttpServerRequest req,
       HttpServerResponse res,
-      HttpHeaders outbound,
       boolean hasBody,
       String requestId,
       AtomicBoolean mayResend) {}

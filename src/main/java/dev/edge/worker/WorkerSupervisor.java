@@ -40,6 +40,7 @@ public final class WorkerSupervisor implements PoolListener {
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
   static final Duration DRAIN_POLL = Duration.ofMillis(20);
+  static final Duration UNREACHABLE_GRACE = Duration.ofMillis(200);
 
   final EdgeOptions options;
   final Supervision policy;
@@ -115,14 +116,18 @@ public final class WorkerSupervisor implements PoolListener {
 
   @Override
   public void unreachable(WorkerSlot slot) {
-    spawner.execute(
+    // A worker that just died refuses connections before its exit is reported; give the exit a
+    // moment so it is recorded as the crash it is, and stop only a worker that is really alive.
+    spawner.schedule(
         () -> {
           WorkerProcess worker = running.get(slot.id());
           if (worker != null && worker.stopCause == null && worker.process.isAlive()) {
             events.emit(Event.WORKER_UNREACHABLE, "app", appId, "worker", slot.id());
             terminate(worker, StopCause.UNREACHABLE);
           }
-        });
+        },
+        UNREACHABLE_GRACE.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -116,6 +116,20 @@ class SupervisionIT {
   }
 
   @Test
+  void aWorkerIsRecycledAfterItsMaximumAge() throws Exception {
+    try (EdgeProcess edge =
+        EdgeProcess.startReady(1, "--workers=1", "--max-age-ms=1500", "--health-interval-ms=200")) {
+      String recycled = edge.awaitLine("worker_recycle app=demo worker=1 ", Duration.ofSeconds(20));
+      assertThat(recycled).contains("reason=age");
+      edge.awaitLine("worker_ready app=demo worker=2 ", Duration.ofSeconds(30));
+      edge.awaitLine("worker_exit app=demo worker=1 ", Duration.ofSeconds(10));
+      assertThat(edge.lines("worker_exit app=demo worker=1 ").get(0)).contains("cause=recycled");
+      assertThat(edge.lines("worker_restart")).isEmpty();
+      assertThat(edge.get("/hello").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void anUnhealthyWorkerIsDrainedAndReplaced(@TempDir Path dir) throws Exception {
     Path jar = AppJars.write(dir.resolve("app.jar"), "dev.edge.fixture.FixtureApp", "1");
     try (EdgeProcess edge =
