@@ -64,11 +64,19 @@ public final class AppPool {
    * Cancelling the subscription leaves the queue and returns any lease already handed over.
    */
   public Mono<Lease> acquire() {
-    return Mono.create(this::enqueue);
+    return acquire(null);
   }
 
-  private void enqueue(MonoSink<Lease> sink) {
-    Waiter waiter = new Waiter(sink);
+  /**
+   * Like {@link #acquire()}, but prefers any other worker to {@code avoid} (one that just failed
+   * this request); {@code avoid} is still used when it is the only worker with room.
+   */
+  public Mono<Lease> acquire(WorkerSlot avoid) {
+    return Mono.create(sink -> enqueue(sink, avoid));
+  }
+
+  private void enqueue(MonoSink<Lease> sink, WorkerSlot avoid) {
+    Waiter waiter = new Waiter(sink, avoid);
     sink.onCancel(() -> cancel(waiter));
     Reason refusal = null;
     WorkerSlot recycle = null;
@@ -76,7 +84,7 @@ public final class AppPool {
       if (closed) {
         refusal = Reason.SHUTTING_DOWN;
       } else {
-        WorkerSlot worker = LeastInflight.pick(workers, generation);
+        WorkerSlot worker = LeastInflight.pick(workers, generation, avoid);
         if (worker != null) {
           recycle = worker.acquired() ? worker : null;
           waiter.assign(new Lease(this, worker));
@@ -161,7 +169,7 @@ public final class AppPool {
   private Handed dispatchLocked() {
     Handed handed = null;
     while (!queue.isEmpty()) {
-      WorkerSlot worker = LeastInflight.pick(workers, generation);
+      WorkerSlot worker = LeastInflight.pick(workers, generation, queue.peekFirst().avoid);
       if (worker == null) {
         break;
       }
@@ -322,12 +330,14 @@ public final class AppPool {
     static final int DONE = 2;
 
     final MonoSink<Lease> sink;
+    final WorkerSlot avoid;
     int state = WAITING;
     Lease lease;
     Disposable timeout;
 
-    Waiter(MonoSink<Lease> sink) {
+    Waiter(MonoSink<Lease> sink, WorkerSlot avoid) {
       this.sink = sink;
+      this.avoid = avoid;
     }
 
     void assign(Lease granted) {

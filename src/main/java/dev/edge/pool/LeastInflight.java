@@ -17,12 +17,18 @@ final class LeastInflight {
    *
    * @param workers slots ordered by ascending id
    * @param generation the generation that receives traffic
+   * @param avoid a worker to use only if no other has room (it just failed this request), or null
    */
-  static WorkerSlot pick(List<WorkerSlot> workers, long generation) {
+  static WorkerSlot pick(List<WorkerSlot> workers, long generation, WorkerSlot avoid) {
     WorkerSlot best = null;
+    boolean avoided = false;
     for (int i = 0, n = workers.size(); i < n; i++) {
       WorkerSlot candidate = workers.get(i);
       if (candidate.generation() != generation || !candidate.hasRoom()) {
+        continue;
+      }
+      if (candidate == avoid) {
+        avoided = true;
         continue;
       }
       if (best == null || candidate.inflight() < best.inflight()) {
@@ -32,6 +38,6 @@ final class LeastInflight {
         }
       }
     }
-    return best;
+    return best == null && avoided ? avoid : best;
   }
 }

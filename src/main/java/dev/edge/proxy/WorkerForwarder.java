@@ -71,19 +71,20 @@ public final class WorkerForwarder {
             hasBody,
             requestId,
             new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method())));
-    return attempt(1, forwarding);
+    return attempt(1, forwarding, null);
   }
 
-  private Mono<Void> attempt(int attempt, Forwarding forwarding) {
+  /** One try; a reroute tries again, preferring another worker than the one that failed. */
+  private Mono<Void> attempt(int attempt, Forwarding forwarding, WorkerSlot avoid) {
     return forwarding
         .pool()
-        .acquire()
+        .acquire(avoid)
         .flatMap(lease -> lease.claim() ? exchange(lease, forwarding) : Mono.empty())
         .onErrorResume(
             Reroute.class,
             reroute ->
                 attempt < MAX_ATTEMPTS
-                    ? attempt(attempt + 1, forwarding)
+                    ? attempt(attempt + 1, forwarding, reroute.worker)
                     : Mono.error(giveUp(forwarding.pool(), reroute)));
   }
 
@@ -214,6 +215,7 @@ public final class WorkerForwarder {
     private static final long serialVersionUID = 1L;
 
     final boolean sent;
+    final WorkerSlot worker;
 
     Reroute(WorkerSlot worker, Throwable cause, boolean sent) {
       super(
@@ -225,6 +227,7 @@ public final class WorkerForwarder {
           false,
           false);
       this.sent = sent;
+      this.worker = worker;
     }
   }
 }

@@ -257,4 +257,18 @@ class AppPoolTest {
     assertThat(take(pool).worker()).isEqualTo(w2);
     assertThat(take(pool).worker()).isEqualTo(w2);
   }
+
+  @Test
+  void aRetryAvoidsTheWorkerThatFailedUnlessItIsTheOnlyOneWithRoom() {
+    AppPool pool = pool(10, Duration.ofSeconds(30));
+    WorkerSlot w1 = ready(pool, 1, 4);
+    WorkerSlot w2 = ready(pool, 2, 1);
+
+    Lease retry = pool.acquire(w1).block(Duration.ofSeconds(1));
+    assertThat(retry.worker())
+        .as("the other worker, though it is not the least busy tie-break")
+        .isEqualTo(w2);
+    Lease onlyChoice = pool.acquire(w1).block(Duration.ofSeconds(1));
+    assertThat(onlyChoice.worker()).as("w2 is full: w1 is the only one with room").isEqualTo(w1);
+  }
 }
