@@ -89,6 +89,6 @@ final class HealthChecks {
         worker.ranMillis());
     s.pool.drain(worker.slot);
     s.stopWhenIdle(worker, StopCause.RECYCLED);
-    s.slots.set(worker.slotIndex, s.spawn(worker.slotIndex, s.generation, s::joinSlot));
+    s.fillSlot(worker.slotIndex);
   }
 }

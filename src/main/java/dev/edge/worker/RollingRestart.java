@@ -153,7 +153,7 @@ public final class RollingRestart {
       supervisor.slots.set(slot, roll.workers.get(slot));
       supervisor.budgets.get(slot).reset();
     }
-    supervisor.abandoned = 0;
+    supervisor.abandoned.clear();
     supervisor.pool.abandonedSlots(0);
     for (WorkerSlot old : draining) {
       WorkerProcess worker = supervisor.running(old.id());

@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -57,7 +59,7 @@ public final class WorkerSupervisor implements PoolListener {
   private final HealthChecks health;
   long generation = 1;
   long lastGeneration = 1;
-  int abandoned;
+  final Set<Integer> abandoned = new HashSet<>();
   volatile boolean stopping;
 
   /**
@@ -93,8 +95,7 @@ public final class WorkerSupervisor implements PoolListener {
     spawner.execute(
         () -> {
           for (int slot = 0; slot < slots.size(); slot++) {
-            WorkerProcess worker = spawn(slot, generation, this::joinSlot);
-            slots.set(slot, worker);
+            fillSlot(slot);
           }
         });
     spawner.scheduleWithFixedDelay(
@@ -204,7 +205,7 @@ public final class WorkerSupervisor implements PoolListener {
   }
 
   /** A slot worker of the routed generation is READY: it takes requests now. */
-  void joinSlot(WorkerProcess worker) {
+  private void joinSlot(WorkerProcess worker) {
     pool.markReady(worker.slot);
   }
 
@@ -254,21 +255,34 @@ public final class WorkerSupervisor implements PoolListener {
     if (stopping || (cause != null && !cause.failure())) {
       return;
     }
-    if (slots.get(worker.slotIndex) != worker) {
-      return;
+    if (slots.get(worker.slotIndex) == worker) {
+      slotFailed(worker.slotIndex, worker.ranMillis());
     }
-    RestartBudget budget = budgets.get(worker.slotIndex);
-    long delay = budget.onFailure(System.nanoTime(), worker.ranMillis());
+  }
+
+  /** Starts the slot's worker of the routed generation; a spawn that fails counts as a failure. */
+  void fillSlot(int slotIndex) {
+    WorkerProcess worker = spawn(slotIndex, generation, this::joinSlot);
+    slots.set(slotIndex, worker);
+    if (worker == null) {
+      slotFailed(slotIndex, 0);
+    }
+  }
+
+  /** Charges a failure to the slot: replace its worker after the back-off, or give the slot up. */
+  private void slotFailed(int slotIndex, long ranMillis) {
+    RestartBudget budget = budgets.get(slotIndex);
+    long delay = budget.onFailure(System.nanoTime(), ranMillis);
     if (delay < 0) {
-      slots.set(worker.slotIndex, null);
-      abandoned++;
-      pool.abandonedSlots(abandoned);
+      slots.set(slotIndex, null);
+      abandoned.add(slotIndex);
+      pool.abandonedSlots(abandoned.size());
       events.emit(
           Event.WORKER_ABANDON,
           "app",
           appId,
           "slot",
-          worker.slotIndex,
+          slotIndex,
           "failures",
           budget.failuresInWindow(),
           "windowMs",
@@ -280,20 +294,21 @@ public final class WorkerSupervisor implements PoolListener {
         "app",
         appId,
         "slot",
-        worker.slotIndex,
+        slotIndex,
         "attempt",
         budget.failuresInWindow(),
         "backoffMs",
         delay);
-    spawner.schedule(() -> replace(worker), delay, TimeUnit.MILLISECONDS);
+    WorkerProcess failed = slots.get(slotIndex);
+    spawner.schedule(() -> replace(slotIndex, failed), delay, TimeUnit.MILLISECONDS);
   }
 
-  /** Starts the replacement of a failed worker unless something else took its slot meanwhile. */
-  private void replace(WorkerProcess failed) {
-    if (stopping || slots.get(failed.slotIndex) != failed) {
+  /** Starts the replacement unless a roll or a recycle took the slot meanwhile. */
+  private void replace(int slotIndex, WorkerProcess failed) {
+    if (stopping || abandoned.contains(slotIndex) || slots.get(slotIndex) != failed) {
       return;
     }
-    slots.set(failed.slotIndex, spawn(failed.slotIndex, generation, this::joinSlot));
+    fillSlot(slotIndex);
   }
 
   // ---- stopping ----------------------------------------------------------------------------
@@ -339,11 +354,6 @@ public final class WorkerSupervisor implements PoolListener {
         },
         STOP_GRACE.toMillis(),
         TimeUnit.MILLISECONDS);
-  }
-
-  /** Whether every slot has been given up on. */
-  public boolean allAbandoned() {
-    return abandoned >= slots.size();
   }
 
   /**

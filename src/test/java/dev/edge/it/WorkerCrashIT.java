@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A request that kills its worker ({@code GET /crash}) under load. Being a GET it is sent once
- * more, so it takes at most two workers with it and then fails with {@code 502 worker_failed};
- * requests in flight on the dead workers are resent once, so at most one worker's in-flight limit
- * of them can fail; everything else is served, and the dead workers are replaced.
+ * A request that kills its worker ({@code GET /crash}) under load, with three workers. Being a GET
+ * it is sent once more, to another worker, so it takes at most two workers with it and then fails
+ * with {@code 502 worker_failed}. Requests in flight on the second worker are resent once to the
+ * third; only requests that were in flight on the first worker (and then again on the second) can
+ * fail, each with a 502; nothing else fails, and the dead workers are replaced.
  */
 class WorkerCrashIT {
 
@@ -22,7 +23,7 @@ class WorkerCrashIT {
   @Test
   void onlyRequestsInFlightOnTheCrashedWorkerFail() throws Exception {
     try (EdgeProcess edge =
-        EdgeProcess.startReady(2, "--workers=2", "--max-inflight=" + MAX_INFLIGHT)) {
+        EdgeProcess.startReady(3, "--workers=3", "--max-inflight=" + MAX_INFLIGHT)) {
       LoadGenerator load = LoadGenerator.start(edge, 6, "/sleep?ms=30");
       Thread.sleep(1500);
       HttpResponse<String> crash = edge.get("/crash");
@@ -46,10 +47,10 @@ class WorkerCrashIT {
                       .contains("\"reason\":\"worker_failed\""));
       assertThat(statuses.keySet()).isSubsetOf(200, 502);
 
-      edge.awaitReady(2);
+      edge.awaitReady(3);
       assertThat(edge.lines("worker_exit app=demo").get(0)).contains("code=1");
       assertThat(edge.lines("worker_restart app=demo").get(0)).contains("attempt=1 backoffMs=1000");
-      assertThat(edge.lines("worker_start app=demo worker=3 ")).hasSize(1);
+      assertThat(edge.lines("worker_start app=demo worker=4 ")).hasSize(1);
     }
   }
 }
