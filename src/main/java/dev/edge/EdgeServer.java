@@ -18,8 +18,9 @@ import reactor.netty.http.server.HttpServer;
 /**
  * The edge's listener and workers as one lifecycle.
  *
- * <p>Start: spawn the workers, bind the HTTP listener (requests that arrive before a worker is
- * READY wait in the queue), print one line per URL served, start watching the app's files.
+ * <p>Start: bind the HTTP listener (a port in use stops the edge before any worker is spawned),
+ * spawn the workers (requests that arrive before a worker is READY wait in the queue), print one
+ * line per URL served, start watching the app's files.
  *
  * <p>Stop (graceful shutdown, on SIGTERM or SIGINT): stop accepting connections; let in-flight and
  * queued requests finish for up to {@code --shutdown-grace-ms}; answer any request still queued
@@ -60,13 +61,13 @@ public final class EdgeServer implements SmartLifecycle {
 
   @Override
   public void start() {
-    supervisor.start();
     listener =
         EdgeWorker.keepReading(HttpServer.create())
             .host(options.bindAddress())
             .port(options.httpPort())
             .handle(pipeline::handle)
             .bindNow();
+    supervisor.start();
     String host =
         options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
             ? "localhost"

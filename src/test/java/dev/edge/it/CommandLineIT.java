@@ -71,4 +71,23 @@ class CommandLineIT {
             "--socket-dir",
             "--transport");
   }
+
+  @Test
+  void aPortInUseIsExplainedWithoutAStackTrace() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Result result =
+          run(
+              "--http-port=" + taken.getLocalPort(),
+              "--bind-address=127.0.0.1",
+              "--workers=1",
+              "--cache-dir=" + EdgeProcess.CACHE);
+      assertThat(result.exitCode()).isEqualTo(1);
+      String output = result.stdout() + result.stderr();
+      assertThat(output)
+          .contains("edge cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .contains("another --http-port")
+          .doesNotContain("\tat reactor.netty");
+    }
+  }
 }
