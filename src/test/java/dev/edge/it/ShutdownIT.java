@@ -68,7 +68,7 @@ class ShutdownIT {
   }
 
   @Test
-  void requestsStillQueuedWhenTheGraceEndsGet503ShuttingDown() throws Exception {
+  void onSigintRequestsStillQueuedWhenTheGraceEndsGet503ShuttingDown() throws Exception {
     EdgeProcess edge =
         EdgeProcess.startReady(1, "--workers=1", "--max-inflight=1", "--shutdown-grace-ms=1000");
     CompletableFuture<HttpResponse<String>> running = async(edge, "/sleep?ms=3000");
@@ -81,7 +81,7 @@ class ShutdownIT {
     }
     List<Long> pids = edge.workerPids();
 
-    edge.signal("TERM");
+    edge.signal("INT");
 
     HttpResponse<String> refused = queued.get(30, TimeUnit.SECONDS);
     assertThat(refused.statusCode()).isEqualTo(503);

@@ -116,6 +116,26 @@ class SupervisionIT {
   }
 
   @Test
+  void aRecycledWorkerFinishesTheRequestItAccepted() throws Exception {
+    try (EdgeProcess edge = EdgeProcess.startReady(1, "--workers=1", "--max-requests=2")) {
+      assertThat(edge.get("/hello").statusCode()).isEqualTo(200);
+      var slow =
+          edge.http.sendAsync(
+              java.net.http.HttpRequest.newBuilder(edge.uri("/sleep?ms=1500")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      edge.awaitLine("worker_recycle app=demo worker=1 ", Duration.ofSeconds(10));
+      var next = edge.get("/worker");
+      assertThat(EdgeProcess.JSON.readTree(next.body()).get("workerId").asInt()).isEqualTo(2);
+
+      var done = slow.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(done.statusCode()).isEqualTo(200);
+      assertThat(done.body()).isEqualTo("slept 1500 ms\n");
+      String exit = edge.awaitLine("worker_exit app=demo worker=1 ", Duration.ofSeconds(15));
+      assertThat(exit).contains("cause=recycled");
+    }
+  }
+
+  @Test
   void aWorkerIsRecycledAfterItsMaximumAge() throws Exception {
     try (EdgeProcess edge =
         EdgeProcess.startReady(1, "--workers=1", "--max-age-ms=1500", "--health-interval-ms=200")) {
