@@ -46,7 +46,7 @@ COLD=$(grep -o 'worker_ready .*startMs=[0-9]*' "$TMP/cold.log" | grep -o '[0-9]*
 start_edge "$TMP/warm.log"
 wait_for "$TMP/warm.log" "worker_ready" "$WORKERS" 60
 for i in $(seq 1 "$ROLLS"); do
-  kill -USR2 "$EDGE_PID"
+  kill -USR1 "$EDGE_PID"
   wait_for "$TMP/warm.log" "roll_complete" "$i" 60
   sleep 1
 done
@@ -67,7 +67,7 @@ SECTION=$(cat <<MD
 ## Worker start and rolling restart (last run)
 
 - Date: $(date -u); machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(java -version 2>&1 | head -1)
-- Demo workers with the default options and the class-data archive in place; $WORKERS workers; $ROLLS rolling restarts (SIGUSR2) one after another, no load.
+- Demo workers with the default options and the class-data archive in place; $WORKERS workers; $ROLLS rolling restarts (SIGUSR1) one after another, no load.
 
 | measure | median | max | samples | target |
 |---|---:|---:|---:|---|

@@ -59,8 +59,10 @@ public class EdgeApplication {
   }
 
   /**
-   * SIGTERM and SIGINT: graceful shutdown (see {@link EdgeServer#stop()}), then exit 0. SIGUSR2:
-   * rolling restart of every app.
+   * SIGTERM and SIGINT: graceful shutdown (see {@link EdgeServer#stop()}), then exit 0. SIGUSR1:
+   * rolling restart of every app. Not SIGUSR2, which rip-server uses: HotSpot on Linux suspends
+   * threads with SIGUSR2 (JFR's method sampler, for one), so a Java handler for it breaks profiling
+   * and turns every profiler sample into a restart.
    */
   private static void installSignals(ConfigurableApplicationContext context) {
     AtomicBoolean stopping = new AtomicBoolean();
@@ -80,7 +82,7 @@ public class EdgeApplication {
     Signal.handle(new Signal("TERM"), shutdown);
     Signal.handle(new Signal("INT"), shutdown);
     EdgeServer server = context.getBean(EdgeServer.class);
-    Signal.handle(new Signal("USR2"), signal -> server.restartApps("signal"));
+    Signal.handle(new Signal("USR1"), signal -> server.restartApps("signal"));
   }
 
   static String usage() {

@@ -104,7 +104,7 @@ public final class EdgeServer implements SmartLifecycle {
     return current == null ? -1 : current.port();
   }
 
-  /** Rolling restart of the app (SIGUSR2, and later the control API). */
+  /** Rolling restart of the app (SIGUSR1, and later the control API). */
   public void restartApps(String trigger) {
     supervisor.roll(trigger);
   }

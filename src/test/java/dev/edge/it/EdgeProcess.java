@@ -124,7 +124,7 @@ final class EdgeProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Sends a signal ({@code TERM}, {@code USR2}, ...) to the edge. */
+  /** Sends a signal ({@code TERM}, {@code USR1}, ...) to the edge. */
   void signal(String name) throws Exception {
     signal(process.pid(), name);
   }

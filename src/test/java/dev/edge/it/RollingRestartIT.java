@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Deploys under continuous load: a rolling restart (SIGUSR2), a hot reload (the app jar is
+ * Deploys under continuous load: a rolling restart (SIGUSR1), a hot reload (the app jar is
  * replaced) and a new version that never becomes READY (the roll is aborted). Every request must
  * succeed, and the right generation must be serving after each step.
  */
@@ -26,7 +26,7 @@ class RollingRestartIT {
       LoadGenerator load = LoadGenerator.start(edge, 4, "/hello", "/sleep?ms=20");
       Thread.sleep(1000);
 
-      edge.signal("USR2");
+      edge.signal("USR1");
       String rolled = edge.awaitLine("roll_complete app=app generation=2", Duration.ofSeconds(60));
       assertThat(rolled).contains("drained=2");
       assertThat(edge.lines("roll_start app=app generation=2 trigger=signal workers=2")).hasSize(1);

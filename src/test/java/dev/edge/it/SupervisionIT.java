@@ -37,6 +37,21 @@ class SupervisionIT {
   }
 
   @Test
+  void profilingTheEdgeWithJfrRestartsNothing() throws Exception {
+    try (EdgeProcess edge =
+        EdgeProcess.start(
+            List.of("-XX:StartFlightRecording=settings=profile,filename=target/it-cache/edge.jfr"),
+            "--workers=1")) {
+      edge.awaitReady(1);
+      LoadGenerator load = LoadGenerator.start(edge, 2, "/hello");
+      load.runAtLeast(Duration.ofSeconds(3));
+      load.close();
+      assertThat(load.failures).isEmpty();
+      assertThat(edge.lines("roll_start")).as("JFR samples threads with SIGUSR2").isEmpty();
+    }
+  }
+
+  @Test
   void aCrashLoopAbandonsTheSlotAndTheAppShowsDegraded(@TempDir Path dir) throws Exception {
     Path jar = AppJars.write(dir.resolve("loop.jar"), "dev.edge.fixture.FixtureApp", "crash");
     try (EdgeProcess edge =
