@@ -1,5 +1,7 @@
 package dev.edge.pool;
 
+import io.netty.channel.EventLoop;
+import java.util.function.Function;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -13,7 +15,7 @@ public final class WorkerSlot {
   private final long id;
   private final long generation;
   private final int maxInflight;
-  private final HttpClient client;
+  private final Function<EventLoop, HttpClient> clients;
   private final String address;
   private final long maxRequests;
   private volatile WorkerState state = WorkerState.STARTING;
@@ -26,7 +28,7 @@ public final class WorkerSlot {
    * @param id worker id, unique for the edge's lifetime
    * @param generation the app generation the worker belongs to
    * @param maxInflight concurrent requests the worker may have
-   * @param client the pooled HTTP client bound to the worker's socket
+   * @param clients the pooled HTTP client bound to the worker's socket, per edge event loop
    * @param address the worker's socket path or loopback address, for logs
    * @param maxRequests requests after which the worker drains for recycling; 0 = never
    */
@@ -34,7 +36,7 @@ public final class WorkerSlot {
       long id,
       long generation,
       int maxInflight,
-      HttpClient client,
+      Function<EventLoop, HttpClient> clients,
       String address,
       long maxRequests) {
     if (maxInflight < 1) {
@@ -43,7 +45,7 @@ public final class WorkerSlot {
     this.id = id;
     this.generation = generation;
     this.maxInflight = maxInflight;
-    this.client = client;
+    this.clients = clients;
     this.address = address;
     this.maxRequests = maxRequests;
   }
@@ -60,9 +62,9 @@ public final class WorkerSlot {
     return maxInflight;
   }
 
-  /** The pooled client whose remote address is this worker. */
-  public HttpClient client() {
-    return client;
+  /** The pooled client to this worker whose connections live on {@code loop}. */
+  public HttpClient client(EventLoop loop) {
+    return clients.apply(loop);
   }
 
   public String address() {

@@ -100,7 +100,7 @@ public final class WorkerForwarder {
     WorkerSlot worker = lease.worker();
     AtomicBoolean sent = new AtomicBoolean();
     return worker
-        .client()
+        .client(((Connection) req).channel().eventLoop())
         .request(req.method())
         .uri(req.uri())
         .send(

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Starts one worker process with everything the edge needs to talk to it: a new id, its socket (or
@@ -52,24 +51,20 @@ final class WorkerFactory {
         socket != null
             ? EdgeWorker.unixAddress(socket.toString())
             : new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    ConnectionProvider connections =
-        ConnectionProvider.builder("edge-" + appId + "-w" + id)
-            .maxConnections(options.maxInflight() + SPARE_CONNECTIONS)
-            .pendingAcquireMaxCount(options.maxInflight() * 2)
-            .pendingAcquireTimeout(Duration.ofSeconds(10))
-            .maxIdleTime(POOL_IDLE)
-            .build();
-    HttpClient client =
-        HttpClient.create(connections)
-            .remoteAddress(() -> address)
-            .disableRetry(true)
-            .responseTimeout(options.readTimeout());
+    LoopLocalClients clients =
+        new LoopLocalClients(
+            "edge-" + appId + "-w" + id,
+            address,
+            options.maxInflight() + SPARE_CONNECTIONS,
+            options.maxInflight() * 2,
+            POOL_IDLE,
+            options.readTimeout());
     WorkerSlot slot =
         new WorkerSlot(
             id,
             gen,
             options.maxInflight(),
-            client,
+            clients,
             socket != null ? socket.toString() : "127.0.0.1:" + port,
             options.supervision().maxRequests());
     long startedAt = System.nanoTime();
@@ -77,7 +72,7 @@ final class WorkerFactory {
     try {
       process = launch.builder(appId, id, gen, socket, port).start();
     } catch (IOException e) {
-      connections.disposeLater().subscribe();
+      clients.disposeLater().subscribe();
       throw e;
     }
     sockets.recordWorker(process);
@@ -86,8 +81,7 @@ final class WorkerFactory {
     OutputPump.start(process.getInputStream(), prefix, output, "edge-out-w" + id);
     OutputPump.start(process.getErrorStream(), prefix, output, "edge-err-w" + id);
     HttpClient probes = HttpClient.newConnection().remoteAddress(() -> address).disableRetry(true);
-    return new WorkerProcess(
-        slotIndex, slot, process, connections, output, socket, startedAt, probes);
+    return new WorkerProcess(slotIndex, slot, process, clients, output, socket, startedAt, probes);
   }
 
   private static int freeLoopbackPort() {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
 /**
  * One live worker process and what the supervisor keeps about it. Mutable fields are confined to
@@ -45,7 +44,7 @@ final class WorkerProcess {
   final int slotIndex;
   final WorkerSlot slot;
   final Process process;
-  final ConnectionProvider connections;
+  final LoopLocalClients connections;
   final LogRing output;
   final Path socket;
   final long startedAt;
@@ -60,7 +59,7 @@ final class WorkerProcess {
       int slotIndex,
       WorkerSlot slot,
       Process process,
-      ConnectionProvider connections,
+      LoopLocalClients connections,
       LogRing output,
       Path socket,
       long startedAt,
