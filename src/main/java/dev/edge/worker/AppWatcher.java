@@ -13,7 +13,6 @@ import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,13 +43,7 @@ public final class AppWatcher implements AutoCloseable {
     this.service = service;
     this.debounce = debounce;
     this.onChange = onChange;
-    this.debouncer =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "edge-watch-debounce");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.debouncer = DaemonThreads.single("edge-watch-debounce");
   }
 
   /**
@@ -67,9 +60,7 @@ public final class AppWatcher implements AutoCloseable {
     for (String pattern : patterns) {
       watcher.add(pattern);
     }
-    Thread thread = new Thread(watcher::run, "edge-watch");
-    thread.setDaemon(true);
-    thread.start();
+    DaemonThreads.start("edge-watch", watcher::run, true);
     return watcher;
   }
 

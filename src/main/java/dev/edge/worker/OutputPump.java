@@ -30,9 +30,7 @@ final class OutputPump implements Runnable {
 
   /** Starts a daemon thread that drains {@code stream} until EOF. */
   static void start(InputStream stream, String prefix, LogRing ring, String threadName) {
-    Thread thread = new Thread(new OutputPump(stream, prefix, ring), threadName);
-    thread.setDaemon(true);
-    thread.start();
+    DaemonThreads.start(threadName, new OutputPump(stream, prefix, ring), true);
   }
 
   @Override

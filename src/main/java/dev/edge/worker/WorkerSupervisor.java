@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -75,13 +74,7 @@ public final class WorkerSupervisor implements PoolListener {
     this.sockets = sockets;
     this.events = events;
     this.factory = new WorkerFactory(options, sockets, WorkerLaunch.plan(options));
-    this.spawner =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "edge-spawner");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.spawner = DaemonThreads.single("edge-spawner");
     this.rolls = new RollingRestart(this);
     this.health = new HealthChecks(this);
     for (int i = 0; i < options.workers(); i++) {
