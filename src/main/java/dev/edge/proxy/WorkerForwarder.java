@@ -6,6 +6,7 @@ import dev.edge.observe.RequestIds;
 import dev.edge.pool.AppPool;
 import dev.edge.pool.Lease;
 import dev.edge.pool.WorkerSlot;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -16,7 +17,9 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServerRequest;
@@ -44,6 +47,9 @@ public final class WorkerForwarder {
 
   /** Workers tried for one request when they cannot be reached. */
   static final int MAX_ATTEMPTS = 3;
+
+  /** Largest response body sent in one write together with the response headers. */
+  static final int SMALL_BODY = 16 * 1024;
 
   /** Methods that are safe to send again when a worker died before answering. */
   static final Set<HttpMethod> SAFE_METHODS =
@@ -150,7 +156,26 @@ public final class WorkerForwarder {
     HopByHopHeaders.copyEndToEnd(response.responseHeaders(), headers);
     headers.set(RequestIds.HEADER, requestId);
     Connection connection = upstream.connection();
-    return res.send(connection.inbound().receive().retain()).then().doOnCancel(connection::dispose);
+    ByteBufFlux body = connection.inbound().receive();
+    Publisher<? extends ByteBuf> relayed =
+        isSmall(headers) ? body.aggregate().retain() : body.retain();
+    return res.send(relayed).then().doOnCancel(connection::dispose);
+  }
+
+  /**
+   * Whether the response body is small enough to send in one write with its headers: a known length
+   * up to {@link #SMALL_BODY} bytes. Larger or unknown-length bodies stream as they come.
+   */
+  private static boolean isSmall(HttpHeaders headers) {
+    String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+    if (length == null || length.length() > 6) {
+      return false;
+    }
+    try {
+      return Integer.parseInt(length) <= SMALL_BODY;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /**
