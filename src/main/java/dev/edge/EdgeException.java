@@ -34,8 +34,6 @@ public final class EdgeException extends RuntimeException {
    * the table is mirrored in {@code docs/edge/CONTRACTS.md}.
    */
   public enum Reason {
-    NOT_FOUND(404, 0, "Not found", "not_found"),
-    METHOD_NOT_ALLOWED(405, 0, "Method not allowed", "method_not_allowed"),
     QUEUE_FULL(503, 1, "Server busy", "queue_full"),
     QUEUE_TIMEOUT(504, 0, "Queue timeout", "queue_timeout"),
     WORKER_UNAVAILABLE(503, 1, "No worker could take the request", "worker_unavailable"),

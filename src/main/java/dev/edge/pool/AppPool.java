@@ -306,14 +306,7 @@ public final class AppPool {
         inflight += worker.inflight();
       }
       return new PoolSnapshot(
-          appId,
-          workers.size(),
-          ready,
-          inflight,
-          queue.size(),
-          abandoned,
-          generation,
-          List.copyOf(workers));
+          appId, workers.size(), ready, inflight, queue.size(), abandoned, generation);
     }
   }
 

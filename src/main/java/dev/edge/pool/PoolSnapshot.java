@@ -1,7 +1,5 @@
 package dev.edge.pool;
 
-import java.util.List;
-
 /**
  * One app's pool at one instant.
  *
@@ -12,7 +10,6 @@ import java.util.List;
  * @param queueDepth requests waiting for a worker
  * @param abandoned worker slots given up after too many failures
  * @param generation the generation that receives requests
- * @param slots the workers themselves, by ascending id
  */
 public record PoolSnapshot(
     String appId,
@@ -21,5 +18,4 @@ public record PoolSnapshot(
     int inflight,
     int queueDepth,
     int abandoned,
-    long generation,
-    List<WorkerSlot> slots) {}
+    long generation) {}
