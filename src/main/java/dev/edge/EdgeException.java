@@ -1,5 +1,7 @@
 package dev.edge;
 
+import java.util.Map;
+
 /**
  * The one error type of the request path: every failure the edge answers itself carries a {@link
  * Reason}, which fixes the status, the title and the stable reason code of the problem response.
@@ -12,11 +14,21 @@ public final class EdgeException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final Reason reason;
+  private final Map<String, String> headers;
 
   /** Creates an error for {@code reason} with a detail message for logs and the problem body. */
   public EdgeException(Reason reason, String detail) {
+    this(reason, detail, Map.of());
+  }
+
+  /**
+   * Creates an error whose response also carries {@code headers} (e.g. {@code Allow} on a 405,
+   * {@code Content-Range} on a 416).
+   */
+  public EdgeException(Reason reason, String detail, Map<String, String> headers) {
     super(detail, null, false, false);
     this.reason = reason;
+    this.headers = Map.copyOf(headers);
   }
 
   /** Creates an error for {@code reason} whose detail is the reason's title. */
@@ -29,6 +41,11 @@ public final class EdgeException extends RuntimeException {
     return reason;
   }
 
+  /** Extra response headers of the problem response. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
   /**
    * Every response the edge generates itself. The code is part of the contract (users alert on it);
    * the table is mirrored in {@code docs/edge/CONTRACTS.md}.
@@ -38,8 +55,16 @@ public final class EdgeException extends RuntimeException {
     QUEUE_TIMEOUT(504, 0, "Queue timeout", "queue_timeout"),
     WORKER_UNAVAILABLE(503, 1, "No worker could take the request", "worker_unavailable"),
     WORKER_FAILED(502, 0, "Worker failed before answering", "worker_failed"),
-    UPSTREAM_TIMEOUT(504, 0, "Worker did not answer in time", "upstream_timeout"),
+    UPSTREAM_TIMEOUT(504, 0, "Upstream did not answer in time", "upstream_timeout"),
+    UPSTREAM_UNAVAILABLE(502, 0, "No upstream could be reached", "upstream_unavailable"),
+    UPSTREAM_FAILED(502, 0, "Upstream failed before answering", "upstream_failed"),
     SHUTTING_DOWN(503, 1, "Server shutting down", "shutting_down"),
+    NO_ROUTE(404, 0, "No route", "no_route"),
+    NOT_FOUND(404, 0, "Not found", "not_found"),
+    METHOD_NOT_ALLOWED(405, 0, "Method not allowed", "method_not_allowed"),
+    RANGE_NOT_SATISFIABLE(416, 0, "Range not satisfiable", "range_not_satisfiable"),
+    BAD_PATH(400, 0, "Bad path", "bad_path"),
+    FORBIDDEN(403, 0, "Forbidden", "forbidden"),
     INTERNAL(500, 0, "Internal error", "internal_error");
 
     private final int status;

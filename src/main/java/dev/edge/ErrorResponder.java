@@ -71,6 +71,7 @@ public final class ErrorResponder {
     if (reason.retryAfterSeconds() > 0) {
       res.header(HttpHeaderNames.RETRY_AFTER, Integer.toString(reason.retryAfterSeconds()));
     }
+    edge.headers().forEach(res::header);
     return res.sendString(Mono.just(body(edge, requestId))).then();
   }
 

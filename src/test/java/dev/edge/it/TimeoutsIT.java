@@ -43,7 +43,7 @@ class TimeoutsIT {
       assertThat(timedOut.statusCode()).isEqualTo(504);
       JsonNode readProblem = EdgeProcess.JSON.readTree(timedOut.body());
       assertThat(readProblem.get("reason").asString()).isEqualTo("upstream_timeout");
-      assertThat(readProblem.get("title").asString()).isEqualTo("Worker did not answer in time");
+      assertThat(readProblem.get("title").asString()).isEqualTo("Upstream did not answer in time");
       assertThat(readProblem.get("requestId").asString())
           .isEqualTo(timedOut.headers().firstValue("x-request-id").orElseThrow());
 
