@@ -1,5 +1,6 @@
 package dev.edge.edgefile;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +35,14 @@ public record HeaderRules(Edits request, Edits response) {
     /** Whether there is nothing to do. */
     public boolean isEmpty() {
       return set.isEmpty() && remove.isEmpty();
+    }
+
+    /** Applies the edits to {@code headers}: removals first, then sets. */
+    public void applyTo(HttpHeaders headers) {
+      for (String name : remove) {
+        headers.remove(name);
+      }
+      set.forEach(headers::set);
     }
   }
 }
