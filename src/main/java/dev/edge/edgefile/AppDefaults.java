@@ -24,4 +24,23 @@ public record AppDefaults(
     Timeouts timeouts,
     Duration startTimeout,
     AppDef.RestartPolicy restartPolicy,
-    AppDef.HealthCheck healthCheck) {}
+    AppDef.HealthCheck healthCheck) {
+
+  /**
+   * The command line's defaults: Unix sockets, {@code max(2, cores)} workers, 32 requests in flight
+   * per worker, a queue of 1000, timeouts connect 5 s / read 30 s / queue 30 s, 60 s to start, at
+   * most 10 restarts in 60 s, and {@code /ready} checked every 5 s with a 2 s timeout, 3 failures
+   * making a worker unhealthy.
+   */
+  public static AppDefaults builtIn() {
+    return new AppDefaults(
+        Transport.UNIX,
+        Math.max(2, Runtime.getRuntime().availableProcessors()),
+        32,
+        1000,
+        new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30)),
+        Duration.ofSeconds(60),
+        new AppDef.RestartPolicy(10, Duration.ofSeconds(60)),
+        new AppDef.HealthCheck("/ready", Duration.ofSeconds(5), Duration.ofSeconds(2), 3));
+  }
+}

@@ -1,0 +1,157 @@
+package dev.edge.edgefile;
+
+import dev.edge.config.EdgeOptions.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * The pool settings that {@code edge:} sets for every app and each app may override: transport,
+ * pool size and limits, timeouts, restart policy and health checks. Each setting, and each
+ * component of a nested one, falls back to the level below when unset.
+ */
+final class PoolSection {
+
+  /** The keys of pool settings, allowed under {@code edge:} and in each app. */
+  static final List<String> KEYS =
+      List.of(
+          "transport",
+          "workers",
+          "maxInflight",
+          "maxQueue",
+          "startTimeout",
+          "timeouts",
+          "restartPolicy",
+          "healthCheck");
+
+  /** The keys of a {@code timeouts:} block. */
+  static final List<String> TIMEOUT_KEYS = List.of("connect", "read", "queue");
+
+  private static final List<String> RESTART_KEYS = List.of("maxRestarts", "window");
+  private static final List<String> HEALTH_KEYS =
+      List.of("path", "interval", "timeout", "unhealthyThreshold");
+
+  private PoolSection() {}
+
+  /**
+   * The settings in {@code fields} over {@code base}. A bad value is reported and {@code base}'s
+   * value kept, so the caller can go on checking.
+   */
+  static AppDefaults read(Fields fields, AppDefaults base, Problems problems) {
+    Transport transport = base.transport();
+    Node node = fields.get("transport");
+    if (node != null) {
+      String text = Values.string(node, fields.field("transport"), "unix or tcp", problems);
+      String lower = text == null ? "" : text.toLowerCase(Locale.ROOT);
+      if (lower.equals("unix") || lower.equals("tcp")) {
+        transport = Transport.valueOf(lower.toUpperCase(Locale.ROOT));
+      } else if (text != null) {
+        problems.value(node, fields.field("transport"), "unix or tcp");
+      }
+    }
+    return new AppDefaults(
+        transport,
+        integer(fields, "workers", 1, 256, base.workers(), problems),
+        integer(fields, "maxInflight", 1, 10_000, base.maxInflight(), problems),
+        integer(fields, "maxQueue", 0, 1_000_000, base.maxQueue(), problems),
+        inherit(
+            timeouts(fields.get("timeouts"), fields.field("timeouts"), problems), base.timeouts()),
+        duration(fields, "startTimeout", base.startTimeout(), problems),
+        restartPolicy(fields, base.restartPolicy(), problems),
+        healthCheck(fields, base.healthCheck(), problems));
+  }
+
+  /**
+   * The components set in a {@code timeouts:} block; unset ones (and bad ones, which are reported)
+   * are null. Null when the block is absent.
+   */
+  static Timeouts timeouts(Node node, String field, Problems problems) {
+    if (node == null) {
+      return null;
+    }
+    Fields fields =
+        Fields.read(
+            node, field, TIMEOUT_KEYS, "a mapping of connect, read and queue durations", problems);
+    if (fields == null) {
+      return null;
+    }
+    return new Timeouts(
+        duration(fields, "connect", null, problems),
+        duration(fields, "read", null, problems),
+        duration(fields, "queue", null, problems));
+  }
+
+  /** Each component of {@code over} that is set, else {@code base}'s; {@code over} may be null. */
+  static Timeouts inherit(Timeouts over, Timeouts base) {
+    if (over == null) {
+      return base;
+    }
+    return new Timeouts(
+        over.connect() != null ? over.connect() : base.connect(),
+        over.read() != null ? over.read() : base.read(),
+        over.queue() != null ? over.queue() : base.queue());
+  }
+
+  private static AppDef.RestartPolicy restartPolicy(
+      Fields parent, AppDef.RestartPolicy base, Problems problems) {
+    Fields fields =
+        Fields.read(
+            parent.get("restartPolicy"),
+            parent.field("restartPolicy"),
+            RESTART_KEYS,
+            "a mapping with maxRestarts and window, e.g. {maxRestarts: 10, window: 60s}",
+            problems);
+    if (fields == null) {
+      return base;
+    }
+    return new AppDef.RestartPolicy(
+        integer(fields, "maxRestarts", 0, 1000, base.maxRestarts(), problems),
+        duration(fields, "window", base.window(), problems));
+  }
+
+  private static AppDef.HealthCheck healthCheck(
+      Fields parent, AppDef.HealthCheck base, Problems problems) {
+    Fields fields =
+        Fields.read(
+            parent.get("healthCheck"),
+            parent.field("healthCheck"),
+            HEALTH_KEYS,
+            "a mapping of path, interval, timeout and unhealthyThreshold",
+            problems);
+    if (fields == null) {
+      return base;
+    }
+    String path = base.path();
+    Node node = fields.get("path");
+    if (node != null) {
+      String expected = "a path starting with / (no query, no spaces)";
+      String text = Values.string(node, fields.field("path"), expected, problems);
+      if (text != null && RouteRules.isHealthPath(text)) {
+        path = text;
+      } else if (text != null) {
+        problems.value(node, fields.field("path"), expected);
+      }
+    }
+    return new AppDef.HealthCheck(
+        path,
+        duration(fields, "interval", base.interval(), problems),
+        duration(fields, "timeout", base.timeout(), problems),
+        integer(fields, "unhealthyThreshold", 1, 100, base.unhealthyThreshold(), problems));
+  }
+
+  private static int integer(
+      Fields fields, String key, int min, int max, int fallback, Problems problems) {
+    Node node = fields.get(key);
+    Integer value =
+        node == null ? null : Values.integer(node, fields.field(key), min, max, problems);
+    return value == null ? fallback : value;
+  }
+
+  private static Duration duration(
+      Fields fields, String key, Duration fallback, Problems problems) {
+    Node node = fields.get(key);
+    Duration value = node == null ? null : Values.duration(node, fields.field(key), problems);
+    return value == null ? fallback : value;
+  }
+}
