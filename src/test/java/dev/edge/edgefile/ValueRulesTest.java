@@ -1,0 +1,140 @@
+package dev.edge.edgefile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The value rules on their own: suggestions, hosts, URLs, paths, durations. */
+class ValueRulesTest {
+
+  @Test
+  void suggestsByCaseThenByEditDistance() {
+    List<String> keys = List.of("workers", "maxInflight", "maxQueue");
+    assertThat(Suggestions.nearest("WORKERS", keys)).isEqualTo("workers");
+    assertThat(Suggestions.nearest("maxQueu", keys)).isEqualTo("maxQueue");
+    assertThat(Suggestions.nearest("memory", keys)).isNull();
+    assertThat(Suggestions.nearest("a", List.of("jar"))).isNull();
+    assertThat(Suggestions.hint("memory", keys))
+        .isEqualTo("expected one of: workers, maxInflight, maxQueue");
+    assertThat(Suggestions.distance("kitten", "sitting")).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "Example.COM, example.com",
+    "*.Example.com, *.example.com",
+    "*, *",
+    "10.0.0.1, 10.0.0.1",
+    "[::1], [::1]",
+    "[2001:db8::1], [2001:db8::1]",
+    "[1:2:3:4:5:6:7:8], [1:2:3:4:5:6:7:8]",
+    "[::ffff:10.0.0.1], [::ffff:10.0.0.1]",
+    "a-b.c0, a-b.c0"
+  })
+  void acceptsHostPatterns(String host, String normalized) {
+    assertThat(Hosts.normalize(host)).isEqualTo(normalized);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "*.",
+        "*.*",
+        "a.*",
+        "*a.com",
+        "a..b",
+        "-a.com",
+        "a-.com",
+        "a_b.com",
+        "1.2.3",
+        "1.2.3.4.5",
+        "01.2.3.4",
+        "[1:2:3:4:5:6:7:8:9]",
+        "[1::2::3]",
+        "[fe80::1%eth0]",
+        "::1",
+        "example.com:80",
+        "*.10.0.0.1",
+        "example.com."
+      })
+  void rejectsOtherHosts(String host) {
+    assertThat(Hosts.normalize(host)).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "http://10.0.0.5:8080, http://10.0.0.5:8080",
+    "HTTPS://Api.Example.com/, https://api.example.com",
+    "http://[::1]:9000, http://[::1]:9000"
+  })
+  void normalizesUpstreams(String url, String normalized) {
+    assertThat(Urls.upstream(url)).isEqualTo(URI.create(normalized));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "htp://x, did you mean \"http://x\"?",
+    "htps://x:1, did you mean \"https://x:1\"?",
+    "x:8080, did you mean \"http://x:8080\"?",
+    "http://x/api, did you mean \"http://x\"? (the request path and query are sent unchanged)"
+  })
+  void hintsForUpstreams(String url, String hint) {
+    assertThat(Urls.upstream(url)).isNull();
+    assertThat(Urls.upstreamHint(url)).isEqualTo(hint);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://x{path}{query}", "/new{path}", "http://x:81/a?b=c"})
+  void acceptsRedirectTargets(String target) {
+    assertThat(Urls.isRedirect(target)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "x", "//x", "ftp://x", "https://x{host}", "https://x/{path", "/a b"})
+  void rejectsRedirectTargets(String target) {
+    assertThat(Urls.isRedirect(target)).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"/, /, false", "/api, /api, false", "/api/*, /api, true", "/*, '', true"})
+  void readsPathPatterns(String text, String path, boolean prefix) {
+    assertThat(RouteRules.pattern(text)).isEqualTo(new PathPattern(path, prefix));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"", "api", "/api*", "*", "/a/*/b", "/a?b", "/a#b", "/a b", "/a/../b", "/..", "//"})
+  void rejectsOtherPaths(String text) {
+    assertThat(RouteRules.pattern(text)).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "1, 1ms",
+    "500, 500ms",
+    "1500, 1500ms",
+    "30000, 30s",
+    "90000, 90s",
+    "300000, 5m",
+    "3600000, 1h"
+  })
+  void formatsDurationsAsTheShortestExactText(long millis, String text) {
+    assertThat(Values.format(Duration.ofMillis(millis))).isEqualTo(text);
+  }
+
+  @Test
+  void durationHints() {
+    assertThat(Values.durationHint("1.5s"))
+        .isEqualTo("whole numbers only: did you mean \"1500ms\"?");
+    assertThat(Values.durationHint("30 S")).isEqualTo("did you mean \"30s\"?");
+    assertThat(Values.durationHint("2h")).isEqualTo("durations are at least 1ms and at most 1h");
+    assertThat(Values.durationHint("10d")).isNull();
+  }
+}
