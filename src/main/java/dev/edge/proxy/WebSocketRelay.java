@@ -53,10 +53,11 @@ import reactor.util.context.Context;
  * away without a close frame closes the other with {@code 1001 going away}; a status that may not
  * be sent in a frame ({@code 1005} no status) is passed on as a close frame without status.
  *
- * <p>Limits: frames up to {@link #MAX_FRAME} bytes of payload each way; a larger frame closes that
- * side with {@code 1009 message too big} (and so the other side with 1009). The upstream's
- * handshake must complete within the connect plus read timeouts; after the upgrade there is no idle
- * timeout (applications ping), TCP keep-alive is on for the upstream side.
+ * <p>Limits: frames up to {@link #MAX_FRAME} bytes of payload each way; a larger frame closes the
+ * side that sent it with {@code 1009 message too big} and the other side with {@code 1001}. (A
+ * fragmented message may be larger: its frames are relayed one by one.) The upstream's handshake
+ * must complete within the connect plus read timeouts; after the upgrade there is no idle timeout
+ * (applications ping), TCP keep-alive is on for the upstream side.
  *
  * <p>Refusals: an upstream that answers the upgrade with anything but 101 gives {@code 502
  * upstream_failed} (its status is in the log, its response is not passed on); an unreachable one
@@ -77,7 +78,7 @@ final class WebSocketRelay {
           HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
 
   private static final Logger LOG = LoggerFactory.getLogger("edge.proxy");
-  private static final String HANDSHAKE_HANDLER = "edge.wsHandshakeHeaders";
+  private static final String NO_ORIGIN_HANDLER = "edge.wsNoGeneratedOrigin";
   private static final Object OPENED = new Object();
 
   private WebSocketRelay() {}
@@ -119,7 +120,7 @@ final class WebSocketRelay {
         .timeout(
             Mono.delay(handshake),
             opened -> Mono.never(),
-            Mono.error(new HandshakeTimeoutException()))
+            Mono.error(HandshakeTimeoutException::new))
         .onErrorMap(e -> refused(e, health, request, attempt))
         .then();
   }
@@ -141,9 +142,9 @@ final class WebSocketRelay {
     headers.clear();
     request.outboundHeaders(upstream, headers);
     HANDSHAKE_HEADERS.forEach(headers::remove);
-    boolean clientOrigin = request.req.requestHeaders().contains(HttpHeaderNames.ORIGIN);
-    connection.addHandlerFirst(
-        HANDSHAKE_HANDLER, new HandshakeHeaders(request.hostHeader(upstream), clientOrigin));
+    if (!headers.contains(HttpHeaderNames.ORIGIN)) {
+      connection.addHandlerFirst(NO_ORIGIN_HANDLER, new NoGeneratedOrigin());
+    }
   }
 
   /** The upstream accepted: accept the client's upgrade and relay until both sides are closed. */
@@ -159,6 +160,7 @@ final class WebSocketRelay {
     HttpHeaders headers = res.responseHeaders();
     HopByHopHeaders.copyEndToEnd(upIn.headers(), headers);
     HANDSHAKE_HEADERS.forEach(headers::remove);
+    headers.remove(HttpHeaderNames.CONTENT_LENGTH);
     headers.set(RequestIds.HEADER, request.requestId);
     request.responseEdits.applyTo(headers);
     WebsocketServerSpec.Builder spec =
@@ -167,6 +169,8 @@ final class WebSocketRelay {
     if (selected != null && !selected.isEmpty()) {
       spec.protocols(selected);
     }
+    // Reactor Netty skips the handler when the handshake failed or selected no protocol although
+    // one was required; then nothing relays, and this try must fail rather than hang.
     Sinks.Empty<Void> done = Sinks.empty();
     AtomicBoolean started = new AtomicBoolean();
     return res.sendWebsocket(
@@ -263,26 +267,16 @@ final class WebSocketRelay {
   private record Handshake(ProxyRequest request, Attempt attempt) {}
 
   /**
-   * Sets {@code Host} on the upstream handshake request (Reactor Netty derives it from the URL) and
-   * drops an {@code Origin} the client did not send; removes itself after the one request.
+   * Removes the {@code Origin} Netty's handshaker makes up when the request has none: the upstream
+   * must see the client's handshake, and non-browser clients send no {@code Origin}. Removes itself
+   * after the one request.
    */
-  private static final class HandshakeHeaders extends ChannelOutboundHandlerAdapter {
-
-    private final String host;
-    private final boolean keepOrigin;
-
-    HandshakeHeaders(String host, boolean keepOrigin) {
-      this.host = host;
-      this.keepOrigin = keepOrigin;
-    }
+  private static final class NoGeneratedOrigin extends ChannelOutboundHandlerAdapter {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       if (msg instanceof HttpRequest request) {
-        request.headers().set(HttpHeaderNames.HOST, host);
-        if (!keepOrigin) {
-          request.headers().remove(HttpHeaderNames.ORIGIN);
-        }
+        request.headers().remove(HttpHeaderNames.ORIGIN);
         ctx.write(msg, promise);
         ctx.pipeline().remove(this);
         return;

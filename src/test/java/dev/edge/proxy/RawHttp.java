@@ -96,6 +96,14 @@ final class RawHttp {
     private final ServerSocket socket;
 
     Upstream(String response) throws IOException {
+      this(response, false);
+    }
+
+    static Upstream hanging() throws IOException {
+      return new Upstream(null, true);
+    }
+
+    private Upstream(String response, boolean hang) throws IOException {
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       Thread acceptor =
           new Thread(
@@ -104,7 +112,9 @@ final class RawHttp {
                   try (Socket client = socket.accept()) {
                     connections.incrementAndGet();
                     readHead(client.getInputStream());
-                    if (response != null) {
+                    if (hang) {
+                      client.getInputStream().read();
+                    } else if (response != null) {
                       client.getOutputStream().write(response.getBytes(StandardCharsets.UTF_8));
                       client.getOutputStream().flush();
                     }

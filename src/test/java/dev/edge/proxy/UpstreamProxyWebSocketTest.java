@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.edge.edgefile.HeaderRules.Edits;
+import dev.edge.edgefile.Timeouts;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -47,6 +52,10 @@ class UpstreamProxyWebSocketTest {
     Client client = new Client();
     WebSocket ws = open(client, "chat.v1", "chat.v2");
     assertThat(ws.getSubprotocol()).isEqualTo("chat.v2");
+    HttpHeaders seen = upstream.handshakes.poll(5, TimeUnit.SECONDS);
+    assertThat(seen.get("Sec-WebSocket-Protocol")).isEqualTo("chat.v1, chat.v2");
+    assertThat(seen.get("Host")).isEqualTo("127.0.0.1:" + edge.port());
+    assertThat(seen.get("Origin")).as("the client sent none").isNull();
 
     ws.sendText("hello", true).get(5, TimeUnit.SECONDS);
     assertThat(client.next()).isEqualTo("text:hello:last");
@@ -64,6 +73,21 @@ class UpstreamProxyWebSocketTest {
     ws.sendPing(ByteBuffer.wrap(new byte[] {1, 2, 3})).get(5, TimeUnit.SECONDS);
     assertThat(client.next()).as("the upstream's pong came back").isEqualTo("pong:3");
 
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+    assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1000:");
+    awaitNoInflight();
+  }
+
+  @Test
+  void anUpstreamThatSpeaksFirstReachesASilentClient() throws Exception {
+    Client client = new Client();
+    WebSocket ws =
+        http.newWebSocketBuilder()
+            .buildAsync(URI.create("ws://127.0.0.1:" + edge.port() + "/ws-push"), client)
+            .get(10, TimeUnit.SECONDS);
+
+    assertThat(ws.getSubprotocol()).isEmpty();
+    assertThat(client.next()).isEqualTo("text:welcome:last");
     ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
     assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1000:");
     awaitNoInflight();
@@ -130,6 +154,38 @@ class UpstreamProxyWebSocketTest {
   }
 
   @Test
+  void aFrameOverTheLimitClosesThatSideWith1009AndTheOtherWith1001() throws Exception {
+    Client client = new Client();
+    WebSocket ws = open(client, "chat.v2");
+
+    ws.sendBinary(ByteBuffer.allocate(WebSocketRelay.MAX_FRAME + 1), true);
+
+    assertThat(client.closed.get(5, TimeUnit.SECONDS)).startsWith("1009:");
+    WebSocketCloseStatus seen = upstream.closesReceived.poll(5, TimeUnit.SECONDS);
+    assertThat(seen.code()).isEqualTo(1001);
+    awaitNoInflight();
+  }
+
+  @Test
+  void aClientThatVanishesWithoutACloseFrameClosesTheUpstreamWith1001() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), edge.port())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /ws HTTP/1.1\r\nHost: e\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      + "Sec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(head).isEqualTo("HTTP/1.1 101");
+    }
+
+    WebSocketCloseStatus seen = upstream.closesReceived.poll(5, TimeUnit.SECONDS);
+    assertThat(seen.code()).isEqualTo(1001);
+    awaitNoInflight();
+  }
+
+  @Test
   void aDeadUpstreamIs502() throws Exception {
     edge.to(UpstreamProxyHttpTest.closedPort());
 
@@ -155,6 +211,26 @@ class UpstreamProxyWebSocketTest {
     assertThat(handshake.getResponse().statusCode()).isEqualTo(502);
     assertThat(handshake.getResponse().body().toString()).contains("upstream_failed");
     assertThat(edge.state(upstream.uri()).downUntil()).as("it answered: still up").isNull();
+  }
+
+  @Test
+  void anUpstreamThatNeverAnswersTheHandshakeIs504AndGoesDown() throws Exception {
+    try (RawHttp.Upstream hanging = RawHttp.Upstream.hanging()) {
+      edge.route(
+          List.of(hanging.uri()),
+          null,
+          new Timeouts(Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofSeconds(30)),
+          Edits.NONE,
+          Edits.NONE);
+
+      Throwable failure = catchThrowable(() -> open(new Client(), "chat.v2"));
+
+      WebSocketHandshakeException handshake = (WebSocketHandshakeException) failure.getCause();
+      assertThat(handshake.getResponse().statusCode()).isEqualTo(504);
+      assertThat(handshake.getResponse().body().toString()).contains("upstream_timeout");
+      assertThat(hanging.connections.get()).isEqualTo(1);
+      assertThat(edge.state(hanging.uri()).downUntil()).isNotNull();
+    }
   }
 
   private WebSocket open(Client client, String... protocols) throws Exception {
