@@ -7,13 +7,10 @@ import dev.edge.pool.AppPool;
 import dev.edge.pool.Lease;
 import dev.edge.pool.WorkerSlot;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,9 +45,6 @@ public final class WorkerForwarder {
   /** Workers tried for one request when they cannot be reached. */
   static final int MAX_ATTEMPTS = 3;
 
-  /** Largest response body sent in one write together with the response headers. */
-  static final int SMALL_BODY = 16 * 1024;
-
   /** Methods that are safe to send again when a worker died before answering. */
   static final Set<HttpMethod> SAFE_METHODS =
       Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
@@ -68,7 +62,7 @@ public final class WorkerForwarder {
   /** Forwards {@code req} to a worker of {@code pool} and relays the response into {@code res}. */
   public Mono<Void> forward(
       AppPool pool, HttpServerRequest req, HttpServerResponse res, String requestId) {
-    boolean hasBody = hasBody(req);
+    boolean hasBody = ForwardedHeaders.hasBody(req);
     Forwarding forwarding =
         new Forwarding(
             pool,
@@ -114,7 +108,7 @@ public final class WorkerForwarder {
               sent.set(true);
               HttpHeaders outbound = clientReq.requestHeaders();
               outbound.clear();
-              requestHeaders(req, forwarding.requestId(), outbound);
+              ForwardedHeaders.requestHeaders(req, forwarding.requestId(), outbound);
               return forwarding.hasBody() ? out.send(req.receive().retain()) : out;
             })
         .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
@@ -126,7 +120,7 @@ public final class WorkerForwarder {
 
   private Throwable classify(Throwable error, boolean sent, Lease lease, AtomicBoolean mayResend) {
     WorkerSlot worker = lease.worker();
-    if (causedBy(error, ReadTimeoutException.class)) {
+    if (ForwardedHeaders.causedBy(error, ReadTimeoutException.class)) {
       return new EdgeException(
           Reason.UPSTREAM_TIMEOUT,
           "worker w"
@@ -136,7 +130,7 @@ public final class WorkerForwarder {
               + " ms");
     }
     if (!sent) {
-      if (causedBy(error, ConnectException.class)) {
+      if (ForwardedHeaders.causedBy(error, ConnectException.class)) {
         lease.releaseUnreachable();
       }
       return new Reroute(worker, error, false);
@@ -158,65 +152,8 @@ public final class WorkerForwarder {
     Connection connection = upstream.connection();
     ByteBufFlux body = connection.inbound().receive();
     Publisher<? extends ByteBuf> relayed =
-        isSmall(headers) ? body.aggregate().retain() : body.retain();
+        ForwardedHeaders.isSmall(headers) ? body.aggregate().retain() : body.retain();
     return res.send(relayed).then().doOnCancel(connection::dispose);
-  }
-
-  /**
-   * Whether the response body is small enough to send in one write with its headers: a known length
-   * up to {@link #SMALL_BODY} bytes. Larger or unknown-length bodies stream as they come.
-   */
-  private static boolean isSmall(HttpHeaders headers) {
-    String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-    if (length == null || length.length() > 6) {
-      return false;
-    }
-    try {
-      return Integer.parseInt(length) <= SMALL_BODY;
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Fills {@code headers} with what the worker gets: end-to-end headers, forwarding, request id.
-   */
-  static void requestHeaders(HttpServerRequest req, String requestId, HttpHeaders headers) {
-    HopByHopHeaders.copyEndToEnd(req.requestHeaders(), headers);
-    headers.set("X-Forwarded-For", clientAddress(req.remoteAddress()));
-    headers.set("X-Forwarded-Proto", req.scheme());
-    String host = req.requestHeaders().get(HttpHeaderNames.HOST);
-    if (host != null) {
-      headers.set("X-Forwarded-Host", host);
-    } else {
-      headers.remove("X-Forwarded-Host");
-    }
-    headers.set(RequestIds.HEADER, requestId);
-  }
-
-  private static String clientAddress(SocketAddress address) {
-    if (address instanceof InetSocketAddress inet) {
-      return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
-    }
-    return "unix";
-  }
-
-  private static boolean hasBody(HttpServerRequest req) {
-    HttpHeaders headers = req.requestHeaders();
-    String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-    if (length != null) {
-      return !length.equals("0");
-    }
-    return headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
-  }
-
-  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

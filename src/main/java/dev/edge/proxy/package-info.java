@@ -1,5 +1,9 @@
 /**
- * Step 4 of the request path for app routes: forwarding a request to a worker over its socket and
- * streaming the response back, with hop-by-hop headers stripped and forwarding headers set.
+ * Forwarding: step 4 of the request path for app routes ({@link dev.edge.proxy.WorkerForwarder}, to
+ * a worker over its socket) and the {@code proxy} route action ({@link
+ * dev.edge.proxy.UpstreamProxy}, to external HTTP(S) upstreams chosen least-inflight with passive
+ * health, {@link dev.edge.proxy.UpstreamHealth}, WebSockets included). Both stream bodies both
+ * ways, strip hop-by-hop headers ({@link dev.edge.proxy.HopByHopHeaders}) and set {@code
+ * X-Forwarded-*} and {@code X-Request-Id}.
  */
 package dev.edge.proxy;
