@@ -4,7 +4,12 @@ import dev.edge.config.EdgeOptions;
 import dev.edge.config.OptionException;
 import dev.edge.config.OptionsParser;
 import dev.edge.config.OptionsParser.Option;
+import dev.edge.edgefile.AppDefaults;
+import dev.edge.edgefile.EdgefileCheck;
+import dev.edge.runtime.ConfigSource;
+import dev.edge.runtime.LoadedConfig;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +43,11 @@ public class EdgeApplication {
       out.print(usage());
       return;
     }
+    if (args.length > 0 && args[0].equals("check")) {
+      System.exit(
+          EdgefileCheck.run(
+              Arrays.asList(args).subList(1, args.length), AppDefaults.builtIn(), out, System.err));
+    }
     try {
       OptionsParser.rejectUnknown(args);
     } catch (OptionException e) {
@@ -49,7 +59,11 @@ public class EdgeApplication {
     app.setLogStartupInfo(false);
     app.addListeners(options);
     app.addInitializers(
-        context -> context.getBeanFactory().registerSingleton("edgeOptions", options.parsed));
+        context -> {
+          context.getBeanFactory().registerSingleton("edgeOptions", options.parsed);
+          context.getBeanFactory().registerSingleton("configSource", options.source);
+          context.getBeanFactory().registerSingleton("initialConfig", options.initial);
+        });
     if (Arrays.stream(args)
         .anyMatch(arg -> arg.equals("--json-logging") || arg.equals("--json-logging=true"))) {
       app.setDefaultProperties(Map.of("logging.structured.format.console", "ecs"));
@@ -59,10 +73,10 @@ public class EdgeApplication {
   }
 
   /**
-   * SIGTERM and SIGINT: graceful shutdown (see {@link EdgeServer#stop()}), then exit 0. SIGUSR1:
-   * rolling restart of every app. Not SIGUSR2, which rip-server uses: HotSpot on Linux suspends
-   * threads with SIGUSR2 (JFR's method sampler, for one), so a Java handler for it breaks profiling
-   * and turns every profiler sample into a restart.
+   * SIGTERM and SIGINT: graceful shutdown (see {@link EdgeServer#stop()}), then exit 0. SIGHUP:
+   * reload the Edgefile. SIGUSR1: rolling restart of every app. Not SIGUSR2, which rip-server uses:
+   * HotSpot on Linux suspends threads with SIGUSR2 (JFR's method sampler, for one), so a Java
+   * handler for it breaks profiling and turns every profiler sample into a restart.
    */
   private static void installSignals(ConfigurableApplicationContext context) {
     AtomicBoolean stopping = new AtomicBoolean();
@@ -83,12 +97,17 @@ public class EdgeApplication {
     Signal.handle(new Signal("INT"), shutdown);
     EdgeServer server = context.getBean(EdgeServer.class);
     Signal.handle(new Signal("USR1"), signal -> server.restartApps("signal"));
+    Signal.handle(new Signal("HUP"), signal -> server.reloadConfig("sighup"));
   }
 
   static String usage() {
-    StringBuilder text = new StringBuilder("usage: java -jar edge.jar [options] [APP]\n\n");
+    StringBuilder text =
+        new StringBuilder(
+            "usage: java -jar edge.jar [options] [APP]\n       java -jar edge.jar check [EDGEFILE]\n\n");
     text.append(
-        "APP is an app jar started as `java -jar APP` per worker; without it the edge serves its demo app.\n");
+        "APP is an app jar started as `java -jar APP` per worker. Without it the edge serves the\n"
+            + "apps and sites of its Edgefile (--edgefile, ./Edgefile or ./config/Edgefile), or else\n"
+            + "its demo app. `check` validates an Edgefile and prints its problems or a summary.\n\n");
     text.append("Options (--name=value; also settable in application.yml or the environment):\n");
     for (Option option : OptionsParser.OPTIONS) {
       text.append(
@@ -108,6 +127,8 @@ public class EdgeApplication {
   private static final class OptionsListener
       implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
     private EdgeOptions parsed;
+    private ConfigSource source;
+    private LoadedConfig initial;
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
@@ -116,6 +137,8 @@ public class EdgeApplication {
           Arrays.stream(event.getArgs()).filter(arg -> !arg.startsWith("--")).toList();
       try {
         parsed = new OptionsParser(env::getProperty, positional).parse();
+        source = ConfigSource.resolve(parsed, Path.of("").toAbsolutePath());
+        initial = source.loadAtStart();
       } catch (OptionException e) {
         failUsage(e);
       }

@@ -1,10 +1,23 @@
 package dev.edge;
 
+import dev.edge.control.ControlEndpoint;
+import dev.edge.edgefile.EdgeConfig.Route;
+import dev.edge.edgefile.HeaderRules;
+import dev.edge.edgefile.RouteAction;
 import dev.edge.observe.RequestIds;
 import dev.edge.observe.StatusEndpoint;
-import dev.edge.pool.AppPool;
+import dev.edge.proxy.UpstreamProxy;
 import dev.edge.proxy.WorkerForwarder;
+import dev.edge.route.HostNames;
+import dev.edge.route.Redirects;
+import dev.edge.route.RequestPaths;
+import dev.edge.route.RouteMatch;
+import dev.edge.runtime.ActiveConfig;
+import dev.edge.runtime.AppRuntime;
+import dev.edge.statics.StaticFiles;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -16,30 +29,46 @@ import reactor.netty.http.server.HttpServerResponse;
  * <ol>
  *   <li>request id: keep the client's sane {@code X-Request-Id} or make one; it goes on every
  *       response;
- *   <li>route: the built-in endpoints {@code /server} and {@code /status}, otherwise the app;
- *   <li>action: forward to a worker of the app's pool ({@link WorkerForwarder}: lease, queue or
- *       shed, send, stream back);
+ *   <li>built-in endpoints, on every host: {@code /server}, {@code /status}, {@code
+ *       /control/reload};
+ *   <li>route: read the active config snapshot once (the request finishes on it even if a reload
+ *       swaps it meanwhile) and match host, decoded path and method ({@code 404 no_route}, {@code
+ *       405});
+ *   <li>action: {@code app} → a worker of the app's pool ({@link WorkerForwarder}: lease, queue or
+ *       shed, send, stream back); {@code proxy} → an external upstream ({@link UpstreamProxy});
+ *       {@code static} → a file ({@link StaticFiles}); {@code redirect} → {@link Redirects}; the
+ *       route's header edits go with each;
  *   <li>errors: anything that failed becomes a problem response in one place ({@link
  *       ErrorResponder}).
  * </ol>
- *
- * <p>Later stages (host routing, guards, proxy and static actions) slot in as steps 2 and 3.
  */
 public final class EdgePipeline {
 
-  private final AppPool app;
-  private final WorkerForwarder forwarder;
+  private final Supplier<ActiveConfig> config;
+  private final WorkerForwarder workers;
+  private final UpstreamProxy upstreams;
+  private final StaticFiles files;
   private final StatusEndpoint status;
+  private final ControlEndpoint control;
   private final ErrorResponder errors;
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean closing;
 
   /** Wires the request path. */
   public EdgePipeline(
-      AppPool app, WorkerForwarder forwarder, StatusEndpoint status, ErrorResponder errors) {
-    this.app = app;
-    this.forwarder = forwarder;
+      Supplier<ActiveConfig> config,
+      WorkerForwarder workers,
+      UpstreamProxy upstreams,
+      StaticFiles files,
+      StatusEndpoint status,
+      ControlEndpoint control,
+      ErrorResponder errors) {
+    this.config = config;
+    this.workers = workers;
+    this.upstreams = upstreams;
+    this.files = files;
     this.status = status;
+    this.control = control;
     this.errors = errors;
   }
 
@@ -73,18 +102,49 @@ public final class EdgePipeline {
   }
 
   private Mono<Void> route(HttpServerRequest req, HttpServerResponse res, String requestId) {
-    switch (pathOf(req.uri())) {
+    String rawPath = RequestPaths.pathOf(req.uri());
+    switch (rawPath) {
       case "/server":
         return status.server(res);
       case "/status":
         return status.status(res);
+      case ControlEndpoint.RELOAD:
+        return control.reload(req, res);
       default:
-        return forwarder.forward(app, req, res, requestId);
+        break;
     }
+    ActiveConfig snapshot = config.get();
+    RouteMatch match =
+        snapshot
+            .routes()
+            .match(
+                HostNames.normalize(req.requestHeaders().get(HttpHeaderNames.HOST)),
+                RequestPaths.decode(rawPath),
+                req.method().name());
+    Route route = match.route();
+    HeaderRules headers = route.headers();
+    RouteAction action = route.action();
+    if (action instanceof RouteAction.ToApp app) {
+      AppRuntime runtime = snapshot.apps().get(app.app());
+      return workers.forward(
+          runtime.pool(), runtime.app().timeouts(), route.timeouts(), req, res, requestId, headers);
+    }
+    if (action instanceof RouteAction.Proxy proxy) {
+      return upstreams.forward(
+          proxy, route.timeouts(), req, res, requestId, headers.request(), headers.response());
+    }
+    if (action instanceof RouteAction.Static target) {
+      return files.serve(target, rawRemainder(rawPath, match), req, res, headers.response());
+    }
+    return Redirects.send((RouteAction.Redirect) action, req, res, headers.response());
   }
 
-  private static String pathOf(String uri) {
-    int query = uri.indexOf('?');
-    return query < 0 ? uri : uri.substring(0, query);
+  /**
+   * The part of the raw (still percent-encoded) path below the route's prefix, which the static
+   * action decodes itself; the decoded remainder only when the client encoded the prefix.
+   */
+  private static String rawRemainder(String rawPath, RouteMatch match) {
+    String prefix = match.route().path().prefix() ? match.route().path().path() : "";
+    return rawPath.startsWith(prefix) ? rawPath.substring(prefix.length()) : match.remainder();
   }
 }

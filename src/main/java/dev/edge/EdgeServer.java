@@ -3,24 +3,27 @@ package dev.edge;
 import dev.edge.config.EdgeOptions;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
+import dev.edge.runtime.AppRuntime;
+import dev.edge.runtime.ConfigReloader;
 import dev.edge.sdk.EdgeWorker;
 import dev.edge.worker.AppWatcher;
-import dev.edge.worker.WorkerSupervisor;
+import dev.edge.worker.SocketDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.context.SmartLifecycle;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * The edge's listener and workers as one lifecycle.
+ * The edge's listener, config and workers as one lifecycle.
  *
  * <p>Start: bind the HTTP listener (a port in use stops the edge before any worker is spawned),
- * spawn the workers (requests that arrive before a worker is READY wait in the queue), print one
- * line per URL served, start watching the app's files.
+ * spawn every app's workers (requests that arrive before a worker is READY wait in the queue),
+ * print one line per URL served, start watching the Edgefile (a change reloads it).
  *
  * <p>Stop (graceful shutdown, on SIGTERM or SIGINT): stop accepting connections; let in-flight and
  * queued requests finish for up to {@code --shutdown-grace-ms}; answer any request still queued
@@ -38,7 +41,8 @@ public final class EdgeServer implements SmartLifecycle {
 
   private final EdgeOptions options;
   private final EdgePipeline pipeline;
-  private final WorkerSupervisor supervisor;
+  private final ConfigReloader reloader;
+  private final SocketDirectory sockets;
   private final EdgeEvents events;
   private final PrintStream console;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -49,12 +53,14 @@ public final class EdgeServer implements SmartLifecycle {
   public EdgeServer(
       EdgeOptions options,
       EdgePipeline pipeline,
-      WorkerSupervisor supervisor,
+      ConfigReloader reloader,
+      SocketDirectory sockets,
       EdgeEvents events,
       PrintStream console) {
     this.options = options;
     this.pipeline = pipeline;
-    this.supervisor = supervisor;
+    this.reloader = reloader;
+    this.sockets = sockets;
     this.events = events;
     this.console = console;
   }
@@ -67,7 +73,7 @@ public final class EdgeServer implements SmartLifecycle {
             .port(options.httpPort())
             .handle(pipeline::handle)
             .bindNow();
-    supervisor.start();
+    reloader.startInitial();
     String host =
         options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
             ? "localhost"
@@ -76,22 +82,23 @@ public final class EdgeServer implements SmartLifecycle {
     console.flush();
     events.emit(
         Event.SERVER_START,
-        "app",
-        options.appId(),
-        "workers",
-        options.workers(),
+        "apps",
+        List.copyOf(reloader.active().apps().keySet()),
+        "config",
+        reloader.active().version(),
         "port",
         listener.port(),
         "pid",
         ProcessHandle.current().pid());
-    try {
-      watcher =
-          AppWatcher.start(
-              options.supervision().watch(),
-              options.supervision().watchDebounce(),
-              () -> supervisor.roll("file_change"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot watch " + options.supervision().watch(), e);
+    if (reloader.source().edgefile() != null) {
+      List<String> edgefile = List.of(reloader.source().edgefile().toString());
+      try {
+        watcher =
+            AppWatcher.start(
+                edgefile, options.supervision().watchDebounce(), () -> reloadConfig("file_change"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot watch " + edgefile.get(0), e);
+      }
     }
     Thread keeper = new Thread(this::awaitStop, "edge-main");
     keeper.setDaemon(false);
@@ -104,9 +111,16 @@ public final class EdgeServer implements SmartLifecycle {
     return current == null ? -1 : current.port();
   }
 
-  /** Rolling restart of the app (SIGUSR1, and later the control API). */
+  /** Rolling restart of every app of the active config (SIGUSR1, and later the control API). */
   public void restartApps(String trigger) {
-    supervisor.roll(trigger);
+    for (AppRuntime app : reloader.active().apps().values()) {
+      app.supervisor().roll(trigger);
+    }
+  }
+
+  /** Reloads the Edgefile (SIGHUP, a file change); the outcome is reported as an event. */
+  public void reloadConfig(String trigger) {
+    reloader.reload(trigger);
   }
 
   @Override
@@ -126,7 +140,8 @@ public final class EdgeServer implements SmartLifecycle {
     }
     pipeline.closeConnectionsAfterResponse();
     awaitRequestsDrained(grace);
-    supervisor.stop(WORKER_STOP_GRACE);
+    reloader.stopAll(WORKER_STOP_GRACE);
+    sockets.delete();
     awaitRequestsDrained(Duration.ofSeconds(1));
     events.emit(Event.SERVER_STOP, "activeRequests", pipeline.activeRequests());
     stopped.countDown();

@@ -1,17 +1,25 @@
 package dev.edge;
 
 import dev.edge.config.EdgeOptions;
+import dev.edge.control.AdminAccess;
+import dev.edge.control.ControlEndpoint;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.observe.StatusEndpoint;
-import dev.edge.pool.AppPool;
-import dev.edge.pool.PoolListener;
-import dev.edge.pool.WorkerSlot;
+import dev.edge.proxy.UpstreamHealth;
+import dev.edge.proxy.UpstreamProxy;
 import dev.edge.proxy.WorkerForwarder;
+import dev.edge.runtime.AppRuntime;
+import dev.edge.runtime.AppServices;
+import dev.edge.runtime.ConfigReloader;
+import dev.edge.runtime.ConfigSource;
+import dev.edge.runtime.ConfigStatus;
+import dev.edge.runtime.LoadedConfig;
+import dev.edge.statics.StaticFiles;
 import dev.edge.worker.SocketDirectory;
-import dev.edge.worker.WorkerSupervisor;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -26,9 +34,16 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 public class EdgeWiring {
 
-  /** The edge: listener, request path, the app's pool and its supervised workers. */
+  /** How long a failing external upstream is skipped. */
+  static final Duration UPSTREAM_COOL_DOWN = Duration.ofSeconds(10);
+
+  /** The edge: listener, request path, the active config and its apps' supervised workers. */
   @Bean
-  EdgeServer edgeServer(EdgeOptions options, @Value("${edge.version:dev}") String version) {
+  EdgeServer edgeServer(
+      EdgeOptions options,
+      ConfigSource source,
+      LoadedConfig initial,
+      @Value("${edge.version:dev}") String version) {
     Instant startedAt = Instant.now();
     JsonMapper json = JsonMapper.builder().build();
     EdgeEvents events = new EdgeEvents(options.jsonLogging(), System.out);
@@ -37,32 +52,32 @@ public class EdgeWiring {
             options.socketDir(),
             (stale, killed) ->
                 events.emit(Event.STALE_CLEANUP, "directory", stale, "killedWorkers", killed));
-    AtomicReference<WorkerSupervisor> supervisor = new AtomicReference<>();
-    AppPool pool =
-        new AppPool(
-            options.appId(),
-            options.maxQueue(),
-            options.queueTimeout(),
-            Schedulers.parallel(),
-            new PoolListener() {
-              @Override
-              public void unreachable(WorkerSlot worker) {
-                supervisor.get().unreachable(worker);
-              }
-
-              @Override
-              public void recycleDue(WorkerSlot worker) {
-                supervisor.get().recycleDue(worker);
-              }
-            });
-    supervisor.set(new WorkerSupervisor(options, pool, sockets, events));
+    ConfigReloader reloader =
+        new ConfigReloader(
+            source,
+            options.supervision(),
+            new AppServices(sockets, options.cacheDir(), events),
+            EdgeServer.WORKER_STOP_GRACE);
+    reloader.prepareInitial(initial);
     AtomicReference<EdgeServer> server = new AtomicReference<>();
     StatusEndpoint status =
-        new StatusEndpoint(json, version, startedAt, () -> server.get().httpPort(), List.of(pool));
+        new StatusEndpoint(
+            json,
+            version,
+            startedAt,
+            () -> server.get().httpPort(),
+            () -> reloader.active().apps().values().stream().map(AppRuntime::pool).toList(),
+            () -> ConfigStatus.describe(reloader));
     EdgePipeline pipeline =
         new EdgePipeline(
-            pool, new WorkerForwarder(options.readTimeout()), status, new ErrorResponder(json));
-    server.set(new EdgeServer(options, pipeline, supervisor.get(), events, System.out));
+            reloader::active,
+            new WorkerForwarder(),
+            new UpstreamProxy(new UpstreamHealth(Clock.systemUTC(), UPSTREAM_COOL_DOWN)),
+            new StaticFiles(Schedulers.boundedElastic()),
+            status,
+            new ControlEndpoint(reloader, new AdminAccess(options.adminToken()), json),
+            new ErrorResponder(json));
+    server.set(new EdgeServer(options, pipeline, reloader, sockets, events, System.out));
     return server.get();
   }
 }

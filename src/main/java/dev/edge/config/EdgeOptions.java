@@ -24,6 +24,10 @@ import java.util.List;
  * @param workerJavaOptions JVM options for worker processes
  * @param jsonLogging lifecycle events as one JSON object per line
  * @param supervision health checks, restart budget, recycling, rolls and shutdown
+ * @param edgefile the Edgefile given with {@code --edgefile}, or null (then {@code ./Edgefile} and
+ *     {@code ./config/Edgefile} are looked for, unless an APP was given)
+ * @param adminToken the bearer token that opens the control endpoints to non-loopback clients, or
+ *     null
  */
 public record EdgeOptions(
     int httpPort,
@@ -41,7 +45,9 @@ public record EdgeOptions(
     String healthPath,
     List<String> workerJavaOptions,
     boolean jsonLogging,
-    Supervision supervision) {
+    Supervision supervision,
+    Path edgefile,
+    String adminToken) {
 
   /** How a worker listens. */
   public enum Transport {

@@ -23,6 +23,14 @@ public final class OptionsParser {
           new Option("http-port", "8080", "a port 0-65535 (0 = any free port)"),
           new Option("bind-address", "0.0.0.0", "an IP address or host name to listen on"),
           new Option("app", "(none: the demo app)", "an app jar that exists"),
+          new Option(
+              "edgefile",
+              "./Edgefile or ./config/Edgefile if present",
+              "an Edgefile that exists (and no APP)"),
+          new Option(
+              "admin-token",
+              "(none: control endpoints answer loopback clients only)",
+              "a token of at least 16 characters without spaces"),
           new Option("workers", "cores, at least 2", "an integer 1-256"),
           new Option("max-inflight", "32", "an integer 1-10000"),
           new Option("max-queue", "1000", "an integer 0-1000000"),
@@ -116,7 +124,38 @@ public final class OptionsParser {
         healthPath(),
         javaOptions,
         bool("json-logging", false),
-        supervision(app));
+        supervision(app),
+        edgefile(app),
+        adminToken());
+  }
+
+  private Path edgefile(Path app) {
+    String value = source.apply("edgefile");
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    if (app != null) {
+      throw invalid("edgefile", value, "either an Edgefile or an APP jar, not both");
+    }
+    Path path = Path.of(value).toAbsolutePath();
+    if (!Files.isRegularFile(path)) {
+      throw invalid("edgefile", value, expected("edgefile"));
+    }
+    return path;
+  }
+
+  private String adminToken() {
+    String value = source.apply("admin-token");
+    if (value == null) {
+      value = source.apply("edge.admin-token");
+    }
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    if (value.length() < 16 || value.chars().anyMatch(Character::isWhitespace)) {
+      throw invalid("admin-token", "(" + value.length() + " characters)", expected("admin-token"));
+    }
+    return value;
   }
 
   private Supervision supervision(Path app) {

@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Lifecycle events: every event name the edge emits is in {@link Event}. With {@code
  * --json-logging} each event is one JSON object on one line of stdout ({@code
  * {"t":"<ISO-8601>","event":"worker_start","app":"demo",...}}); otherwise a human line {@code
- * worker_start app=demo worker=3 ...} in the log.
+ * worker_start app=demo worker=3 ...} in the log, leaving out fields whose value is null (JSON
+ * keeps them).
  *
  * <p>Thread-safety: {@link #emit} may be called from any thread; JSON lines are written whole.
  */
@@ -36,7 +37,12 @@ public final class EdgeEvents {
     ROLL_START("roll_start"),
     ROLL_COMPLETE("roll_complete"),
     ROLL_ABORT("roll_abort"),
-    STALE_CLEANUP("stale_cleanup");
+    STALE_CLEANUP("stale_cleanup"),
+    CONFIG_APPLIED("config_applied"),
+    CONFIG_REJECTED("config_rejected"),
+    CONFIG_ROLLED_BACK("config_rolled_back"),
+    CONFIG_UNCHANGED("config_unchanged"),
+    APP_RETIRED("app_retired");
 
     private final String id;
 
@@ -83,14 +89,18 @@ public final class EdgeEvents {
     }
     StringBuilder text = new StringBuilder(event.id());
     for (int i = 0; i + 1 < fields.length; i += 2) {
-      text.append(' ').append(fields[i]).append('=').append(fields[i + 1]);
+      if (fields[i + 1] != null) {
+        text.append(' ').append(fields[i]).append('=').append(fields[i + 1]);
+      }
     }
     boolean bad =
         event == Event.WORKER_ABANDON
             || event == Event.ROLL_ABORT
             || event == Event.WORKER_UNHEALTHY
             || event == Event.WORKER_START_TIMEOUT
-            || event == Event.WORKER_KILL;
+            || event == Event.WORKER_KILL
+            || event == Event.CONFIG_REJECTED
+            || event == Event.CONFIG_ROLLED_BACK;
     if (bad) {
       LOG.warn("{}", text);
     } else {

@@ -6,19 +6,21 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The built-in endpoints: {@code /server} (a load-balancer probe answering {@code ok}) and {@code
- * /status}: {@code {status, version, uptime, ports, apps:[{id, workers, ready, inflight,
- * queueDepth}]}}. {@code status} is {@code healthy} when every app has at least one READY worker
- * and no abandoned worker slot, {@code degraded} otherwise.
+ * /status}: {@code {status, version, uptime, ports, config, apps:[{id, workers, ready, inflight,
+ * queueDepth, degraded}]}}. An app is degraded when it has no READY worker or an abandoned worker
+ * slot; {@code status} is {@code healthy} when no app is degraded, {@code degraded} otherwise.
  */
 public final class StatusEndpoint {
 
@@ -26,26 +28,30 @@ public final class StatusEndpoint {
   private final String version;
   private final Instant startedAt;
   private final IntSupplier httpPort;
-  private final List<AppPool> pools;
+  private final Supplier<Collection<AppPool>> pools;
+  private final Supplier<Map<String, Object>> config;
 
   /**
    * @param json the JSON writer
    * @param version the edge's version
    * @param startedAt when the edge started
    * @param httpPort the bound HTTP port (known only once the listener is up)
-   * @param pools every app's pool
+   * @param pools the pools of the apps of the active config
+   * @param config the active config's version, source and last reload attempt
    */
   public StatusEndpoint(
       JsonMapper json,
       String version,
       Instant startedAt,
       IntSupplier httpPort,
-      List<AppPool> pools) {
+      Supplier<Collection<AppPool>> pools,
+      Supplier<Map<String, Object>> config) {
     this.json = json;
     this.version = version;
     this.startedAt = startedAt;
     this.httpPort = httpPort;
-    this.pools = List.copyOf(pools);
+    this.pools = pools;
+    this.config = config;
   }
 
   /** {@code 200 ok}, plain text. */
@@ -67,15 +73,17 @@ public final class StatusEndpoint {
   Map<String, Object> document() {
     List<Map<String, Object>> apps = new ArrayList<>();
     boolean healthy = true;
-    for (AppPool pool : pools) {
+    for (AppPool pool : pools.get()) {
       PoolSnapshot snapshot = pool.snapshot();
-      healthy &= snapshot.ready() > 0 && snapshot.abandoned() == 0;
+      boolean degraded = snapshot.ready() == 0 || snapshot.abandoned() > 0;
+      healthy &= !degraded;
       Map<String, Object> app = new LinkedHashMap<>();
       app.put("id", snapshot.appId());
       app.put("workers", snapshot.workers());
       app.put("ready", snapshot.ready());
       app.put("inflight", snapshot.inflight());
       app.put("queueDepth", snapshot.queueDepth());
+      app.put("degraded", degraded);
       apps.add(app);
     }
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -83,6 +91,7 @@ public final class StatusEndpoint {
     doc.put("version", version);
     doc.put("uptime", Duration.between(startedAt, Instant.now()).toSeconds());
     doc.put("ports", Map.of("http", httpPort.getAsInt()));
+    doc.put("config", config.get());
     doc.put("apps", apps);
     return doc;
   }

@@ -72,11 +72,24 @@ public final class AppPool {
    * this request); {@code avoid} is still used when it is the only worker with room.
    */
   public Mono<Lease> acquire(WorkerSlot avoid) {
-    return Mono.create(sink -> enqueue(sink, avoid));
+    return acquire(avoid, queueTimeout);
   }
 
-  private void enqueue(MonoSink<Lease> sink, WorkerSlot avoid) {
-    Waiter waiter = new Waiter(sink, avoid);
+  /**
+   * Like {@link #acquire(WorkerSlot)}, with a queue timeout of its own (a route's {@code
+   * timeouts.queue}) instead of the pool's.
+   */
+  public Mono<Lease> acquire(WorkerSlot avoid, Duration timeout) {
+    return Mono.create(sink -> enqueue(sink, avoid, timeout));
+  }
+
+  /** The pool's own queue timeout. */
+  public Duration queueTimeout() {
+    return queueTimeout;
+  }
+
+  private void enqueue(MonoSink<Lease> sink, WorkerSlot avoid, Duration timeout) {
+    Waiter waiter = new Waiter(sink, avoid, timeout);
     sink.onCancel(() -> cancel(waiter));
     Reason refusal = null;
     WorkerSlot recycle = null;
@@ -92,10 +105,10 @@ public final class AppPool {
           refusal = Reason.QUEUE_FULL;
         } else {
           queue.addLast(waiter);
-          waiter.timeout =
+          waiter.timer =
               timer.schedule(
                   () -> expire(waiter),
-                  queueTimeout.toMillis(),
+                  timeout.toMillis(),
                   java.util.concurrent.TimeUnit.MILLISECONDS);
         }
       }
@@ -127,7 +140,7 @@ public final class AppPool {
     waiter.sink.error(
         new EdgeException(
             Reason.QUEUE_TIMEOUT,
-            "app " + appId + ": no worker freed up within " + queueTimeout.toMillis() + " ms"));
+            "app " + appId + ": no worker freed up within " + waiter.timeout.toMillis() + " ms"));
   }
 
   private void cancel(Waiter waiter) {
@@ -140,8 +153,8 @@ public final class AppPool {
         undelivered = waiter.lease;
       }
     }
-    if (waiter.timeout != null) {
-      waiter.timeout.dispose();
+    if (waiter.timer != null) {
+      waiter.timer.dispose();
     }
     if (undelivered != null && undelivered.claim()) {
       undelivered.release();
@@ -191,8 +204,8 @@ public final class AppPool {
       return;
     }
     for (Waiter waiter : handed.waiters) {
-      if (waiter.timeout != null) {
-        waiter.timeout.dispose();
+      if (waiter.timer != null) {
+        waiter.timer.dispose();
       }
       waiter.sink.success(waiter.lease);
     }
@@ -287,8 +300,8 @@ public final class AppPool {
       refused.forEach(waiter -> waiter.state = Waiter.DONE);
     }
     for (Waiter waiter : refused) {
-      if (waiter.timeout != null) {
-        waiter.timeout.dispose();
+      if (waiter.timer != null) {
+        waiter.timer.dispose();
       }
       waiter.sink.error(new EdgeException(reason));
     }
@@ -324,13 +337,15 @@ public final class AppPool {
 
     final MonoSink<Lease> sink;
     final WorkerSlot avoid;
+    final Duration timeout;
     int state = WAITING;
     Lease lease;
-    Disposable timeout;
+    Disposable timer;
 
-    Waiter(MonoSink<Lease> sink, WorkerSlot avoid) {
+    Waiter(MonoSink<Lease> sink, WorkerSlot avoid, Duration timeout) {
       this.sink = sink;
       this.avoid = avoid;
+      this.timeout = timeout;
     }
 
     void assign(Lease granted) {

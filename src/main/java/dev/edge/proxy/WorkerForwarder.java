@@ -2,11 +2,15 @@ package dev.edge.proxy;
 
 import dev.edge.EdgeException;
 import dev.edge.EdgeException.Reason;
+import dev.edge.edgefile.HeaderRules;
+import dev.edge.edgefile.Timeouts;
 import dev.edge.observe.RequestIds;
 import dev.edge.pool.AppPool;
 import dev.edge.pool.Lease;
 import dev.edge.pool.WorkerSlot;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -49,19 +53,23 @@ public final class WorkerForwarder {
   static final Set<HttpMethod> SAFE_METHODS =
       Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
-  private final Duration readTimeout;
-
   /**
-   * Creates a forwarder; {@code readTimeout} is only named in messages: the timeout itself is set
-   * on each worker's client ({@code responseTimeout}), so it costs no timer per request.
+   * Forwards {@code req} to a worker of {@code pool} and relays the response into {@code res}.
+   *
+   * @param appTimeouts the app's timeouts (its workers' clients use its read timeout)
+   * @param routeTimeouts the route's timeouts: its queue timeout applies, and its read timeout when
+   *     it differs from the app's
+   * @param headers the route's header edits, applied after the edge's own request headers and
+   *     before the response headers go out
    */
-  public WorkerForwarder(Duration readTimeout) {
-    this.readTimeout = readTimeout;
-  }
-
-  /** Forwards {@code req} to a worker of {@code pool} and relays the response into {@code res}. */
   public Mono<Void> forward(
-      AppPool pool, HttpServerRequest req, HttpServerResponse res, String requestId) {
+      AppPool pool,
+      Timeouts appTimeouts,
+      Timeouts routeTimeouts,
+      HttpServerRequest req,
+      HttpServerResponse res,
+      String requestId,
+      HeaderRules headers) {
     boolean hasBody = ForwardedHeaders.hasBody(req);
     Forwarding forwarding =
         new Forwarding(
@@ -70,7 +78,11 @@ public final class WorkerForwarder {
             res,
             hasBody,
             requestId,
-            new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method())));
+            new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method())),
+            routeTimeouts.queue(),
+            routeTimeouts.read(),
+            !routeTimeouts.read().equals(appTimeouts.read()),
+            headers);
     return attempt(1, forwarding, null);
   }
 
@@ -78,7 +90,7 @@ public final class WorkerForwarder {
   private Mono<Void> attempt(int attempt, Forwarding forwarding, WorkerSlot avoid) {
     return forwarding
         .pool()
-        .acquire(avoid)
+        .acquire(avoid, forwarding.queueTimeout())
         .flatMap(lease -> lease.claim() ? exchange(lease, forwarding) : Mono.empty())
         .onErrorResume(
             Reroute.class,
@@ -109,16 +121,25 @@ public final class WorkerForwarder {
               HttpHeaders outbound = clientReq.requestHeaders();
               outbound.clear();
               ForwardedHeaders.requestHeaders(req, forwarding.requestId(), outbound);
+              if (forwarding.hasBody() && !outbound.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                outbound.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+              }
+              if (!forwarding.headers().request().isEmpty()) {
+                forwarding.headers().request().applyTo(outbound);
+              }
+              if (forwarding.overridesRead()) {
+                clientReq.responseTimeout(forwarding.readTimeout());
+              }
               return forwarding.hasBody() ? out.send(req.receive().retain()) : out;
             })
         .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
         .singleOrEmpty()
-        .onErrorMap(e -> classify(e, sent.get(), lease, forwarding.mayResend()))
-        .flatMap(upstream -> relay(upstream, forwarding.res(), forwarding.requestId()))
+        .onErrorMap(e -> classify(e, sent.get(), lease, forwarding))
+        .flatMap(upstream -> relay(upstream, forwarding))
         .doFinally(signal -> lease.release());
   }
 
-  private Throwable classify(Throwable error, boolean sent, Lease lease, AtomicBoolean mayResend) {
+  private Throwable classify(Throwable error, boolean sent, Lease lease, Forwarding forwarding) {
     WorkerSlot worker = lease.worker();
     if (ForwardedHeaders.causedBy(error, ReadTimeoutException.class)) {
       return new EdgeException(
@@ -126,7 +147,7 @@ public final class WorkerForwarder {
           "worker w"
               + worker.id()
               + " sent no response headers within "
-              + readTimeout.toMillis()
+              + forwarding.readTimeout().toMillis()
               + " ms");
     }
     if (!sent) {
@@ -135,7 +156,7 @@ public final class WorkerForwarder {
       }
       return new Reroute(worker, error, false);
     }
-    if (mayResend.compareAndSet(true, false)) {
+    if (forwarding.mayResend().compareAndSet(true, false)) {
       return new Reroute(worker, error, true);
     }
     return new EdgeException(
@@ -143,12 +164,16 @@ public final class WorkerForwarder {
         "worker w" + worker.id() + " failed before answering: " + error.getMessage());
   }
 
-  private static Mono<Void> relay(Upstream upstream, HttpServerResponse res, String requestId) {
+  private static Mono<Void> relay(Upstream upstream, Forwarding forwarding) {
+    HttpServerResponse res = forwarding.res();
     HttpClientResponse response = upstream.response();
     res.status(response.status());
     HttpHeaders headers = res.responseHeaders();
     HopByHopHeaders.copyEndToEnd(response.responseHeaders(), headers);
-    headers.set(RequestIds.HEADER, requestId);
+    headers.set(RequestIds.HEADER, forwarding.requestId());
+    if (!forwarding.headers().response().isEmpty()) {
+      forwarding.headers().response().applyTo(headers);
+    }
     Connection connection = upstream.connection();
     ByteBufFlux body = connection.inbound().receive();
     Publisher<? extends ByteBuf> relayed =
@@ -160,6 +185,10 @@ public final class WorkerForwarder {
    * One client request on its way to a worker, across reroutes.
    *
    * @param mayResend whether one resend after a mid-request worker failure is still allowed
+   * @param queueTimeout how long the request may wait in the app's queue
+   * @param readTimeout the route's read timeout
+   * @param overridesRead whether it differs from the app's (which the worker clients apply)
+   * @param headers the route's header edits
    */
   private record Forwarding(
       AppPool pool,
@@ -167,7 +196,11 @@ public final class WorkerForwarder {
       HttpServerResponse res,
       boolean hasBody,
       String requestId,
-      AtomicBoolean mayResend) {}
+      AtomicBoolean mayResend,
+      Duration queueTimeout,
+      Duration readTimeout,
+      boolean overridesRead,
+      HeaderRules headers) {}
 
   /** A worker's response whose headers arrived; its body is still on the connection. */
   private record Upstream(HttpClientResponse response, Connection connection) {}

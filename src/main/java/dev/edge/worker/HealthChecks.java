@@ -35,7 +35,7 @@ final class HealthChecks {
         continue;
       }
       worker
-          .probeOnce(s.options.healthPath(), s.policy.healthTimeout())
+          .probeOnce(s.app.healthCheck().path(), s.policy.healthTimeout())
           .subscribe(code -> s.spawner.execute(() -> healthResult(worker, code)));
     }
   }

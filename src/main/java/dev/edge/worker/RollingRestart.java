@@ -114,7 +114,7 @@ public final class RollingRestart {
     }
     String why =
         worker.stopCause == StopCause.START_TIMEOUT
-            ? "not READY within " + supervisor.options.startTimeout().toMillis() + " ms"
+            ? "not READY within " + supervisor.app.startTimeout().toMillis() + " ms"
             : "exited with code " + worker.process.exitValue();
     abort(roll, "worker w" + worker.id() + " " + why, worker.output.tail(20));
   }

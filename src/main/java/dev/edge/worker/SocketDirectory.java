@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
@@ -33,6 +34,7 @@ public final class SocketDirectory {
   public static final int MAX_SOCKET_PATH = 100;
 
   private final Path dir;
+  private final AtomicLong nextWorkerId = new AtomicLong(1);
 
   private SocketDirectory(Path dir) {
     this.dir = dir;
@@ -56,6 +58,14 @@ public final class SocketDirectory {
       throw new UncheckedIOException("cannot create socket directory " + dir, e);
     }
     return new SocketDirectory(dir);
+  }
+
+  /**
+   * A new worker id, unique across every app of this edge process (so socket names never collide,
+   * and ids in logs name one worker).
+   */
+  public long nextWorkerId() {
+    return nextWorkerId.getAndIncrement();
   }
 
   /** The directory itself. */

@@ -1,7 +1,8 @@
 package dev.edge.worker;
 
-import dev.edge.config.EdgeOptions;
 import dev.edge.config.EdgeOptions.Transport;
+import dev.edge.config.Supervision;
+import dev.edge.edgefile.AppDef;
 import dev.edge.pool.WorkerSlot;
 import dev.edge.sdk.EdgeWorker;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -30,22 +30,23 @@ final class WorkerFactory {
 
   static final int LOG_LINES = 1000;
 
-  private final EdgeOptions options;
+  private final AppDef app;
+  private final Supervision policy;
   private final SocketDirectory sockets;
   private final WorkerLaunch launch;
-  private final AtomicLong nextId = new AtomicLong(1);
 
-  WorkerFactory(EdgeOptions options, SocketDirectory sockets, WorkerLaunch launch) {
-    this.options = options;
+  WorkerFactory(AppDef app, Supervision policy, SocketDirectory sockets, WorkerLaunch launch) {
+    this.app = app;
+    this.policy = policy;
     this.sockets = sockets;
     this.launch = launch;
   }
 
   /** Spawns a worker of generation {@code gen} for slot {@code slotIndex}. */
   WorkerProcess launch(int slotIndex, long gen) throws IOException {
-    String appId = options.appId();
-    long id = nextId.getAndIncrement();
-    Path socket = options.transport() == Transport.UNIX ? sockets.socketFor(appId, id) : null;
+    String appId = app.id();
+    long id = sockets.nextWorkerId();
+    Path socket = app.transport() == Transport.UNIX ? sockets.socketFor(appId, id) : null;
     int port = socket == null ? freeLoopbackPort() : 0;
     SocketAddress address =
         socket != null
@@ -55,22 +56,22 @@ final class WorkerFactory {
         new LoopLocalClients(
             "edge-" + appId + "-w" + id,
             address,
-            options.maxInflight() + SPARE_CONNECTIONS,
-            options.maxInflight() * 2,
+            app.maxInflight() + SPARE_CONNECTIONS,
+            app.maxInflight() * 2,
             POOL_IDLE,
-            options.readTimeout());
+            app.timeouts().read());
     WorkerSlot slot =
         new WorkerSlot(
             id,
             gen,
-            options.maxInflight(),
+            app.maxInflight(),
             clients,
             socket != null ? socket.toString() : "127.0.0.1:" + port,
-            options.supervision().maxRequests());
+            policy.maxRequests());
     long startedAt = System.nanoTime();
     Process process;
     try {
-      process = launch.builder(appId, id, gen, socket, port).start();
+      process = launch.builder(id, gen, socket, port).start();
     } catch (IOException e) {
       clients.disposeLater().subscribe();
       throw e;

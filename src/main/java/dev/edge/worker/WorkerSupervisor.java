@@ -1,8 +1,8 @@
 package dev.edge.worker;
 
 import dev.edge.EdgeException.Reason;
-import dev.edge.config.EdgeOptions;
 import dev.edge.config.Supervision;
+import dev.edge.edgefile.AppDef;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.pool.AppPool;
@@ -43,7 +43,7 @@ public final class WorkerSupervisor implements PoolListener {
   static final Duration DRAIN_POLL = Duration.ofMillis(20);
   static final Duration UNREACHABLE_GRACE = Duration.ofMillis(200);
 
-  final EdgeOptions options;
+  final AppDef app;
   final Supervision policy;
   final String appId;
   final AppPool pool;
@@ -60,31 +60,55 @@ public final class WorkerSupervisor implements PoolListener {
   long lastGeneration = 1;
   final Set<Integer> abandoned = new HashSet<>();
   volatile boolean stopping;
+  private volatile AppWatcher watcher;
 
   /**
-   * Creates a supervisor for the app described by {@code options}; nothing starts until {@link
-   * #start}. Blocking: prepares the demo runtime (file I/O) when no app jar is given.
+   * Creates a supervisor for {@code app}; nothing starts until {@link #start}. {@code edgePolicy}
+   * holds the edge-wide supervision settings; the app's health check, restart policy and watch list
+   * override the matching ones. Blocking: prepares the demo runtime (file I/O) for the built-in
+   * app.
    */
   public WorkerSupervisor(
-      EdgeOptions options, AppPool pool, SocketDirectory sockets, EdgeEvents events) {
-    this.options = options;
-    this.policy = options.supervision();
-    this.appId = options.appId();
+      AppDef app,
+      Supervision edgePolicy,
+      Path cacheDir,
+      AppPool pool,
+      SocketDirectory sockets,
+      EdgeEvents events) {
+    this.app = app;
+    this.policy = AppPolicy.supervision(edgePolicy, app);
+    this.appId = app.id();
     this.pool = pool;
     this.sockets = sockets;
     this.events = events;
-    this.factory = new WorkerFactory(options, sockets, WorkerLaunch.plan(options));
-    this.spawner = DaemonThreads.single("edge-spawner");
+    this.factory = new WorkerFactory(app, policy, sockets, WorkerLaunch.plan(app, cacheDir));
+    this.spawner = DaemonThreads.single("edge-spawner-" + app.id());
     this.rolls = new RollingRestart(this);
     this.health = new HealthChecks(this);
-    for (int i = 0; i < options.workers(); i++) {
+    for (int i = 0; i < app.workers(); i++) {
       slots.add(null);
       budgets.add(new RestartBudget(policy.maxRestarts(), policy.restartWindow()));
     }
   }
 
-  /** Spawns the app's workers; each joins routing as it becomes READY. */
-  public void start() {
+  /** The app this supervisor runs. */
+  public AppDef app() {
+    return app;
+  }
+
+  /** The pool its workers join. */
+  public AppPool pool() {
+    return pool;
+  }
+
+  /**
+   * Spawns the app's workers (each joins routing as it becomes READY) and starts watching the app's
+   * files for changes, which roll its workers.
+   *
+   * @throws IOException when a watched path cannot be watched
+   */
+  public void start() throws IOException {
+    watcher = AppWatcher.start(policy.watch(), policy.watchDebounce(), () -> roll("file_change"));
     spawner.execute(
         () -> {
           for (int slot = 0; slot < slots.size(); slot++) {
@@ -176,10 +200,10 @@ public final class WorkerSupervisor implements PoolListener {
         slot.address());
     worker.probe =
         worker
-            .probeOnce(options.healthPath(), PROBE_TIMEOUT)
+            .probeOnce(app.healthCheck().path(), PROBE_TIMEOUT)
             .filter(code -> code >= 200 && code < 300)
             .repeatWhenEmpty(Integer.MAX_VALUE, attempts -> attempts.delayElements(PROBE_INTERVAL))
-            .timeout(options.startTimeout())
+            .timeout(app.startTimeout())
             .subscribe(
                 code -> spawner.execute(() -> becameReady(worker, onReady)),
                 error -> spawner.execute(() -> startTimedOut(worker)));
@@ -213,7 +237,7 @@ public final class WorkerSupervisor implements PoolListener {
         "worker",
         worker.id(),
         "timeoutMs",
-        options.startTimeout().toMillis(),
+        app.startTimeout().toMillis(),
         "lastOutput",
         worker.output.tail(20));
     terminate(worker, StopCause.START_TIMEOUT);
@@ -351,10 +375,10 @@ public final class WorkerSupervisor implements PoolListener {
 
   /**
    * Stops every worker: refuses queued requests with {@code 503 shutting_down}, sends SIGTERM, then
-   * SIGKILL to those still alive after {@code grace}; removes the socket directory. Blocks up to
-   * {@code grace}.
+   * SIGKILL to those still alive after {@code grace}. Blocks up to {@code grace}.
    */
   public void stop(Duration grace) {
+    closeWatcher();
     List<WorkerProcess> workers;
     try {
       workers =
@@ -394,7 +418,18 @@ public final class WorkerSupervisor implements PoolListener {
       }
     }
     spawner.shutdownNow();
-    sockets.delete();
+  }
+
+  private void closeWatcher() {
+    AppWatcher current = watcher;
+    if (current == null) {
+      return;
+    }
+    try {
+      current.close();
+    } catch (IOException e) {
+      // The watch service is gone either way.
+    }
   }
 
   private static void deleteSocket(Path socket) {

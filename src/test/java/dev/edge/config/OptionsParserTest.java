@@ -80,6 +80,31 @@ class OptionsParserTest {
   }
 
   @Test
+  void edgefileAndAdminToken(@TempDir Path dir) throws Exception {
+    Path edgefile = Files.writeString(dir.resolve("Edgefile"), "version: 1\n");
+    EdgeOptions options =
+        parse(
+            Map.of("edgefile", edgefile.toString(), "edge.admin-token", "0123456789abcdef"),
+            List.of());
+    assertThat(options.edgefile()).isEqualTo(edgefile);
+    assertThat(options.adminToken()).isEqualTo("0123456789abcdef");
+    assertThat(parse(Map.of(), List.of()).edgefile()).isNull();
+    assertThat(parse(Map.of(), List.of()).adminToken()).isNull();
+    assertThatThrownBy(() -> parse(Map.of("edgefile", "/nope/Edgefile"), List.of()))
+        .hasMessage(
+            "--edgefile: \"/nope/Edgefile\" is not valid (expected: an Edgefile that exists (and no"
+                + " APP))");
+    Path jar = Files.writeString(dir.resolve("app.jar"), "x");
+    assertThatThrownBy(
+            () -> parse(Map.of("edgefile", edgefile.toString()), List.of(jar.toString())))
+        .hasMessageContaining("either an Edgefile or an APP jar, not both");
+    assertThatThrownBy(() -> parse(Map.of("admin-token", "short"), List.of()))
+        .hasMessage(
+            "--admin-token: \"(5 characters)\" is not valid (expected: a token of at least 16"
+                + " characters without spaces)");
+  }
+
+  @Test
   void unknownOptionsAreRejectedButSpringKeysPass() {
     OptionsParser.rejectUnknown(
         new String[] {"--workers=2", "--logging.level.root=warn", "app.jar"});

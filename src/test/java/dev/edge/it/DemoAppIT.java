@@ -64,6 +64,34 @@ class DemoAppIT {
   }
 
   @Test
+  void chunkedUploadsReachTheWorkerWholeAndTheConnectionStaysInStep() throws Exception {
+    String body = "chunk-".repeat(5000);
+    for (int i = 0; i < 3; i++) {
+      RawHttp.Response echo =
+          RawHttp.exchange(
+              edge.port(),
+              "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
+                  + "Connection: close\r\n\r\n"
+                  + Integer.toHexString(body.length())
+                  + "\r\n"
+                  + body
+                  + "\r\n0\r\n\r\n");
+      assertThat(echo.status()).isEqualTo(200);
+      assertThat(echo.body()).isEqualTo(body);
+    }
+    HttpResponse<String> streamed =
+        edge.http.send(
+            HttpRequest.newBuilder(edge.uri("/echo"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(body.getBytes())))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    assertThat(streamed.body()).isEqualTo(body);
+  }
+
+  @Test
   void builtInEndpoints() throws Exception {
     HttpResponse<String> server = edge.get("/server");
     assertThat(server.statusCode()).isEqualTo(200);
@@ -72,13 +100,18 @@ class DemoAppIT {
     HttpResponse<String> status = edge.get("/status");
     assertThat(status.headers().firstValue("content-type")).hasValue("application/json");
     JsonNode doc = EdgeProcess.JSON.readTree(status.body());
-    assertThat(doc.propertyNames()).containsExactly("status", "version", "uptime", "ports", "apps");
+    assertThat(doc.propertyNames())
+        .containsExactly("status", "version", "uptime", "ports", "config", "apps");
+    assertThat(doc.get("config").get("version").asString()).isEqualTo("cli");
+    assertThat(doc.get("config").get("source").asString()).isEqualTo("command line");
+    assertThat(doc.get("config").get("routes").asInt()).isEqualTo(1);
     assertThat(doc.get("status").asString()).isEqualTo("healthy");
     assertThat(doc.get("version").asString()).isEqualTo("0.1.0");
     assertThat(doc.get("ports").get("http").asInt()).isEqualTo(edge.port());
     JsonNode app = doc.get("apps").get(0);
     assertThat(app.propertyNames())
-        .containsExactly("id", "workers", "ready", "inflight", "queueDepth");
+        .containsExactly("id", "workers", "ready", "inflight", "queueDepth", "degraded");
+    assertThat(app.get("degraded").asBoolean()).isFalse();
     assertThat(app.get("id").asString()).isEqualTo("demo");
     assertThat(app.get("workers").asInt()).isEqualTo(2);
     assertThat(app.get("ready").asInt()).isEqualTo(2);

@@ -114,6 +114,44 @@ final class EdgeProcess implements AutoCloseable {
     }
   }
 
+  /** Waits until /status lists exactly {@code ready} apps, each with all its workers READY. */
+  void awaitApps(java.util.Map<String, Integer> ready) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      java.util.Map<String, Integer> now = new java.util.TreeMap<>();
+      for (JsonNode app : status().get("apps")) {
+        now.put(app.get("id").asString(), app.get("ready").asInt());
+      }
+      if (now.equals(new java.util.TreeMap<>(ready))) {
+        return;
+      }
+      assertThat(System.nanoTime())
+          .as("apps READY %s (now %s); output: %s", ready, now, output)
+          .isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  /** GET {@code path} with {@code Host: host}. */
+  HttpResponse<String> get(String host, String path, String... headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).header("Host", host);
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** POST with an empty body. */
+  HttpResponse<String> post(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofSeconds(120))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   JsonNode status() throws Exception {
     return JSON.readTree(get("/status").body());
   }

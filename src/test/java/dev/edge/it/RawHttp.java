@@ -44,10 +44,36 @@ final class RawHttp {
     String length = headers.get("content-length");
     if (length != null) {
       body.write(in.readNBytes(Integer.parseInt(length)));
+    } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+      while (true) {
+        String size = readLine(in);
+        int n = Integer.parseInt(size.split(";", 2)[0].trim(), 16);
+        if (n == 0) {
+          readLine(in);
+          break;
+        }
+        body.write(in.readNBytes(n));
+        readLine(in);
+      }
     } else {
       in.transferTo(body);
     }
     return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Reads one CRLF-terminated line, without the CRLF. */
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int previous = -1;
+    for (int b = in.read(); b >= 0; b = in.read()) {
+      if (previous == '\r' && b == '\n') {
+        byte[] bytes = line.toByteArray();
+        return new String(bytes, 0, bytes.length - 1, StandardCharsets.ISO_8859_1);
+      }
+      line.write(b);
+      previous = b;
+    }
+    throw new IOException("connection closed inside a chunked body");
   }
 
   /** Reads the status line and headers, up to and excluding the blank line. */

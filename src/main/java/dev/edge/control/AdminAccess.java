@@ -1,0 +1,51 @@
+package dev.edge.control;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import reactor.netty.http.server.HttpServerRequest;
+
+/**
+ * Who may use the control endpoints: a client connected from a loopback address, or one sending
+ * {@code Authorization: Bearer <admin token>} when a token is configured. {@code X-Forwarded-For}
+ * is never consulted here.
+ */
+public final class AdminAccess {
+
+  private final byte[] token;
+
+  /**
+   * @param token the admin token, or null when only loopback clients are allowed
+   */
+  public AdminAccess(String token) {
+    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Whether {@code req} may use the control endpoints. */
+  public boolean allows(HttpServerRequest req) {
+    return allows(req.remoteAddress(), req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
+  }
+
+  /** Whether a client at {@code peer} sending {@code authorization} (or null) may. */
+  boolean allows(SocketAddress peer, String authorization) {
+    if (isLoopback(peer)) {
+      return true;
+    }
+    if (token == null) {
+      return false;
+    }
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    byte[] offered = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(offered, token);
+  }
+
+  private static boolean isLoopback(SocketAddress address) {
+    return address instanceof InetSocketAddress inet
+        && inet.getAddress() != null
+        && inet.getAddress().isLoopbackAddress();
+  }
+}
