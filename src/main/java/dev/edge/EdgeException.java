@@ -64,6 +64,15 @@ public final class EdgeException extends RuntimeException {
     METHOD_NOT_ALLOWED(405, 0, "Method not allowed", "method_not_allowed"),
     RANGE_NOT_SATISFIABLE(416, 0, "Range not satisfiable", "range_not_satisfiable"),
     BAD_PATH(400, 0, "Bad path", "bad_path"),
+    BAD_FRAMING(400, 0, "Ambiguous or malformed message framing", "bad_framing"),
+    BAD_HOST(400, 0, "Bad Host", "bad_host"),
+    BAD_HEADER(400, 0, "Malformed request line or header", "bad_header"),
+    URI_TOO_LONG(414, 0, "Request target too long", "uri_too_long"),
+    HEADERS_TOO_LARGE(431, 0, "Request headers too large", "headers_too_large"),
+    BODY_TOO_LARGE(413, 0, "Request body too large", "body_too_large"),
+    REQUEST_TIMEOUT(408, 0, "Request not received in time", "request_timeout"),
+    TOO_MANY_CONNECTIONS(429, 1, "Too many connections from this client", "too_many_connections"),
+    RATE_LIMITED(429, 0, "Too many requests", "rate_limited"),
     FORBIDDEN(403, 0, "Forbidden", "forbidden"),
     INTERNAL(500, 0, "Internal error", "internal_error");
 
