@@ -96,6 +96,11 @@ public final class EdgePipeline {
     return active.get();
   }
 
+  /** Closes the connection pools to external upstreams (edge shutdown, after the last request). */
+  public void close() {
+    upstreams.disposeLater().subscribe();
+  }
+
   /** From now on, responses close their connection instead of keeping it alive. */
   public void closeConnectionsAfterResponse() {
     closing = true;

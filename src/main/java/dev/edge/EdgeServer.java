@@ -143,6 +143,7 @@ public final class EdgeServer implements SmartLifecycle {
     reloader.stopAll(WORKER_STOP_GRACE);
     sockets.delete();
     awaitRequestsDrained(Duration.ofSeconds(1));
+    pipeline.close();
     events.emit(Event.SERVER_STOP, "activeRequests", pipeline.activeRequests());
     stopped.countDown();
   }

@@ -62,11 +62,15 @@ class SchedulingIT {
   void requestsGoToTheLeastBusyWorkerAndTiesToTheLowestId() throws Exception {
     awaitInflight(0);
     long low = workerId();
+    // The edge releases a lease just after the client has the response: wait for it, or the
+    // next pick may see a worker still busy with the previous probe.
+    awaitInflight(0);
     CompletableFuture<HttpResponse<String>> first = async("/sleep?ms=2500");
     awaitInflight(1);
     long high = workerId();
     assertThat(high).as("the idle worker takes the next request").isNotEqualTo(low);
     assertThat(high).isGreaterThan(low);
+    awaitInflight(1);
 
     CompletableFuture<HttpResponse<String>> second = async("/sleep?ms=2500");
     awaitInflight(2);
