@@ -22,6 +22,8 @@ final class PoolSection {
           "maxQueue",
           "startTimeout",
           "timeouts",
+          "queueTimeout",
+          "readTimeout",
           "restartPolicy",
           "healthCheck");
 
@@ -55,8 +57,7 @@ final class PoolSection {
         integer(fields, "workers", 1, 256, base.workers(), problems),
         integer(fields, "maxInflight", 1, 10_000, base.maxInflight(), problems),
         integer(fields, "maxQueue", 0, 1_000_000, base.maxQueue(), problems),
-        inherit(
-            timeouts(fields.get("timeouts"), fields.field("timeouts"), problems), base.timeouts()),
+        inherit(withShorthands(fields, problems), base.timeouts()),
         duration(fields, "startTimeout", base.startTimeout(), problems),
         restartPolicy(fields, base.restartPolicy(), problems),
         healthCheck(fields, base.healthCheck(), problems));
@@ -80,6 +81,39 @@ final class PoolSection {
         duration(fields, "connect", null, problems),
         duration(fields, "read", null, problems),
         duration(fields, "queue", null, problems));
+  }
+
+  /**
+   * The {@code timeouts:} block with the shorthands {@code queueTimeout} and {@code readTimeout}
+   * folded in; a shorthand and the block's component both set is a problem.
+   */
+  private static Timeouts withShorthands(Fields fields, Problems problems) {
+    Timeouts block = timeouts(fields.get("timeouts"), fields.field("timeouts"), problems);
+    Duration queue =
+        shorthand(fields, "queueTimeout", "queue", block == null ? null : block.queue(), problems);
+    Duration read =
+        shorthand(fields, "readTimeout", "read", block == null ? null : block.read(), problems);
+    if (block == null && queue == null && read == null) {
+      return null;
+    }
+    return new Timeouts(block == null ? null : block.connect(), read, queue);
+  }
+
+  private static Duration shorthand(
+      Fields fields, String key, String component, Duration fromBlock, Problems problems) {
+    Node node = fields.get(key);
+    if (node == null) {
+      return fromBlock;
+    }
+    if (fromBlock != null) {
+      problems.add(
+          node,
+          fields.field(key),
+          "set twice: here and as timeouts." + component,
+          "keep one of them");
+      return fromBlock;
+    }
+    return Values.duration(node, fields.field(key), problems);
   }
 
   /** Each component of {@code over} that is set, else {@code base}'s; {@code over} may be null. */
