@@ -77,7 +77,8 @@ public final class ConfigSource {
   /**
    * Loads the config at start-up.
    *
-   * @throws OptionException listing every problem of an invalid Edgefile, one per line
+   * @throws OptionException listing every problem of an invalid Edgefile, one per line, or every
+   *     file or directory it names that does not exist
    */
   public LoadedConfig loadAtStart() {
     if (edgefile == null) {
@@ -86,6 +87,14 @@ public final class ConfigSource {
     EdgefileReader.Result result = read();
     if (!result.ok()) {
       throw new OptionException(problemsText(result.problems()));
+    }
+    List<String> missing = Preflight.missing(result.config());
+    if (!missing.isEmpty()) {
+      throw new OptionException(
+          "Edgefile "
+              + edgefile
+              + " names what does not exist:\n  "
+              + String.join("\n  ", missing));
     }
     return new LoadedConfig(result.config(), result.version(), edgefile);
   }

@@ -3,11 +3,13 @@ package dev.edge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad options and a missing app: one line naming the option and the expectation, exit code 2. */
 class CommandLineIT {
@@ -53,6 +55,32 @@ class CommandLineIT {
     assertThat(result.stderr())
         .isEqualTo(
             "edge: --app: \"no-such-app.jar\" is not valid (expected: an app jar that exists)\n");
+  }
+
+  @Test
+  void anInvalidEdgefileListsEveryProblemAndExits2(@TempDir Path dir) throws Exception {
+    Path edgefile = dir.resolve("Edgefile");
+    Files.writeString(
+        edgefile,
+        "version: 1\nsites:\n  s:\n    hosts: [\"*\"]\n    routes:\n"
+            + "      - {path: /*, app: nope}\n      - {path: /x, proxy: \"htp://x\"}\n");
+    Result invalid = run("--http-port=0", "--edgefile=" + edgefile);
+    assertThat(invalid.exitCode()).isEqualTo(2);
+    assertThat(invalid.stderr())
+        .contains("has 2 problems:")
+        .contains("Edgefile:6:", "sites.s.routes[0].app")
+        .contains("Edgefile:7:", "did you mean \"http://x\"?");
+    assertThat(invalid.stdout()).doesNotContain("edge: http://");
+
+    Files.writeString(
+        edgefile,
+        "version: 1\napps:\n  a: {jar: missing.jar}\nsites:\n  s:\n    hosts: [\"*\"]\n"
+            + "    routes:\n      - {path: /*, app: a}\n      - {path: /s/*, static: ./nowhere}\n");
+    Result missing = run("--http-port=0", "--edgefile=" + edgefile);
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.stderr())
+        .contains("apps.a.jar: no such file " + dir.resolve("missing.jar"))
+        .contains("sites.s.routes[1].static: no such directory " + dir.resolve("nowhere"));
   }
 
   @Test
