@@ -17,7 +17,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.jvm.JvmMetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.system.SystemMetricsAutoConfiguration;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
@@ -31,6 +37,13 @@ import sun.misc.SignalHandler;
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @Import(EdgeWiring.class)
+@ImportAutoConfiguration({
+  MetricsAutoConfiguration.class,
+  CompositeMeterRegistryAutoConfiguration.class,
+  PrometheusMetricsExportAutoConfiguration.class,
+  JvmMetricsAutoConfiguration.class,
+  SystemMetricsAutoConfiguration.class
+})
 public class EdgeApplication {
 
   /** Exit status for a bad option or a missing app jar. */

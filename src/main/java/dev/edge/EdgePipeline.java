@@ -1,9 +1,16 @@
 package dev.edge;
 
+import dev.edge.EdgeException.Reason;
+import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
+import dev.edge.control.DiagnosticsEndpoint;
+import dev.edge.control.MetricsEndpoint;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.HeaderRules;
 import dev.edge.edgefile.RouteAction;
+import dev.edge.observe.AccessLog;
+import dev.edge.observe.EdgeMetrics;
+import dev.edge.observe.Exchange;
 import dev.edge.observe.RequestIds;
 import dev.edge.observe.StatusEndpoint;
 import dev.edge.proxy.UpstreamProxy;
@@ -16,6 +23,8 @@ import dev.edge.runtime.ActiveConfig;
 import dev.edge.runtime.AppRuntime;
 import dev.edge.statics.StaticFiles;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
@@ -29,8 +38,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * <ol>
  *   <li>request id: keep the client's sane {@code X-Request-Id} or make one; it goes on every
  *       response;
- *   <li>built-in endpoints, on every host: {@code /server}, {@code /status}, {@code
- *       /control/reload};
+ *   <li>built-in endpoints, on every host: {@code /server}, {@code /status} (public); {@code
+ *       /diagnostics}, {@code /metrics}, {@code /control/reload} (loopback or admin token);
  *   <li>route: read the active config snapshot once (the request finishes on it even if a reload
  *       swaps it meanwhile) and match host, decoded path and method ({@code 404 no_route}, {@code
  *       405});
@@ -39,7 +48,9 @@ import reactor.netty.http.server.HttpServerResponse;
  *       {@code static} → a file ({@link StaticFiles}); {@code redirect} → {@link Redirects}; the
  *       route's header edits go with each;
  *   <li>errors: anything that failed becomes a problem response in one place ({@link
- *       ErrorResponder}).
+ *       ErrorResponder});
+ *   <li>record: metrics and the access log, once the response is done ({@link EdgeMetrics}, {@link
+ *       AccessLog}).
  * </ol>
  */
 public final class EdgePipeline {
@@ -48,47 +59,67 @@ public final class EdgePipeline {
   private final WorkerForwarder workers;
   private final UpstreamProxy upstreams;
   private final StaticFiles files;
-  private final StatusEndpoint status;
-  private final ControlEndpoint control;
+  private final BuiltIns builtIns;
   private final ErrorResponder errors;
+  private final EdgeMetrics metrics;
+  private final AccessLog accessLog;
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean closing;
 
-  /** Wires the request path. */
+  /** Wires the request path; {@code metrics} and {@code accessLog} may be null (turned off). */
   public EdgePipeline(
       Supplier<ActiveConfig> config,
       WorkerForwarder workers,
       UpstreamProxy upstreams,
       StaticFiles files,
-      StatusEndpoint status,
-      ControlEndpoint control,
-      ErrorResponder errors) {
+      BuiltIns builtIns,
+      ErrorResponder errors,
+      EdgeMetrics metrics,
+      AccessLog accessLog) {
     this.config = config;
     this.workers = workers;
     this.upstreams = upstreams;
     this.files = files;
-    this.status = status;
-    this.control = control;
+    this.builtIns = builtIns;
     this.errors = errors;
+    this.metrics = metrics;
+    this.accessLog = accessLog;
   }
+
+  /**
+   * The endpoints the edge answers itself.
+   *
+   * @param status {@code /server} and {@code /status}
+   * @param diagnostics {@code /diagnostics}
+   * @param metrics {@code /metrics}, or null when metrics are off
+   * @param control {@code /control/reload}
+   * @param access who may use the non-public ones
+   */
+  public record BuiltIns(
+      StatusEndpoint status,
+      DiagnosticsEndpoint diagnostics,
+      MetricsEndpoint metrics,
+      ControlEndpoint control,
+      AdminAccess access) {}
 
   /** Handles one request; the Reactor Netty server calls this on an event-loop thread. */
   public Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
     active.incrementAndGet();
     String requestId = RequestIds.resolve(req.requestHeaders().get(RequestIds.HEADER));
+    Exchange exchange = new Exchange(requestId);
     res.header(RequestIds.HEADER, requestId);
     if (closing) {
       res.keepAlive(false);
     }
     Mono<Void> answer;
     try {
-      answer = route(req, res, requestId);
+      answer = route(req, res, exchange);
     } catch (RuntimeException e) {
       answer = Mono.error(e);
     }
     return answer
-        .onErrorResume(error -> errors.respond(error, req, res, requestId))
-        .doFinally(signal -> active.decrementAndGet());
+        .onErrorResume(error -> respondToError(error, req, res, exchange))
+        .doFinally(signal -> finish(req, res, exchange));
   }
 
   /** Requests being handled right now (waiting, in flight or streaming). */
@@ -106,17 +137,12 @@ public final class EdgePipeline {
     closing = true;
   }
 
-  private Mono<Void> route(HttpServerRequest req, HttpServerResponse res, String requestId) {
+  private Mono<Void> route(HttpServerRequest req, HttpServerResponse res, Exchange exchange) {
     String rawPath = RequestPaths.pathOf(req.uri());
-    switch (rawPath) {
-      case "/server":
-        return status.server(res);
-      case "/status":
-        return status.status(res);
-      case ControlEndpoint.RELOAD:
-        return control.reload(req, res);
-      default:
-        break;
+    Mono<Void> builtIn = builtIn(rawPath, req, res);
+    if (builtIn != null) {
+      exchange.builtIn();
+      return builtIn;
     }
     ActiveConfig snapshot = config.get();
     RouteMatch match =
@@ -130,18 +156,107 @@ public final class EdgePipeline {
     HeaderRules headers = route.headers();
     RouteAction action = route.action();
     if (action instanceof RouteAction.ToApp app) {
+      exchange.routed(route.field(), app.app());
       AppRuntime runtime = snapshot.apps().get(app.app());
       return workers.forward(
-          runtime.pool(), runtime.app().timeouts(), route.timeouts(), req, res, requestId, headers);
+          runtime.pool(), runtime.app().timeouts(), route.timeouts(), req, res, exchange, headers);
     }
+    exchange.routed(route.field(), null);
     if (action instanceof RouteAction.Proxy proxy) {
       return upstreams.forward(
-          proxy, route.timeouts(), req, res, requestId, headers.request(), headers.response());
+          proxy,
+          route.timeouts(),
+          req,
+          res,
+          exchange.requestId(),
+          headers.request(),
+          headers.response());
     }
     if (action instanceof RouteAction.Static target) {
       return files.serve(target, rawRemainder(rawPath, match), req, res, headers.response());
     }
     return Redirects.send((RouteAction.Redirect) action, req, res, headers.response());
+  }
+
+  /** The answer of a built-in endpoint, or null when {@code rawPath} is none. */
+  private Mono<Void> builtIn(String rawPath, HttpServerRequest req, HttpServerResponse res) {
+    switch (rawPath) {
+      case "/server":
+        return builtIns.status().server(res);
+      case "/status":
+        return builtIns.status().status(res);
+      case "/diagnostics":
+        return admin(req).then(Mono.defer(() -> builtIns.diagnostics().send(res)));
+      case "/metrics":
+        return builtIns.metrics() == null
+            ? null
+            : admin(req).then(Mono.defer(() -> builtIns.metrics().send(res)));
+      case ControlEndpoint.RELOAD:
+        return builtIns.control().reload(req, res);
+      default:
+        return null;
+    }
+  }
+
+  /** Fails with {@code 403 forbidden} unless the client may use the operator endpoints. */
+  private Mono<Void> admin(HttpServerRequest req) {
+    if (!builtIns.access().allows(req)) {
+      return Mono.error(
+          new EdgeException(
+              Reason.FORBIDDEN, "this endpoint answers loopback clients or the admin token only"));
+    }
+    return Mono.empty();
+  }
+
+  private Mono<Void> respondToError(
+      Throwable error, HttpServerRequest req, HttpServerResponse res, Exchange exchange) {
+    Reason reason = ErrorResponder.reasonOf(error, res);
+    if (reason != null && metrics != null && !res.hasSentHeaders()) {
+      metrics.rejected(exchange.app(), reason.code());
+    }
+    return errors.respond(error, req, res, exchange.requestId());
+  }
+
+  private void finish(HttpServerRequest req, HttpServerResponse res, Exchange exchange) {
+    active.decrementAndGet();
+    int status = res.status().code();
+    String method = req.method().name();
+    if (metrics != null && !exchange.isBuiltIn()) {
+      metrics.record(exchange, method, status);
+    }
+    if (accessLog != null) {
+      long bytes = exchange.bytes();
+      if (bytes < 0) {
+        String length = res.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        bytes = length == null ? -1 : parseLength(length);
+      }
+      accessLog.log(
+          new AccessLog.Entry(
+              System.currentTimeMillis(),
+              exchange,
+              System.nanoTime() - exchange.startNanos(),
+              method,
+              RequestPaths.pathOf(req.uri()),
+              status,
+              res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE),
+              bytes,
+              ip(req.remoteAddress())));
+    }
+  }
+
+  private static long parseLength(String length) {
+    try {
+      return Long.parseLong(length);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static String ip(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return inet.getAddress().getHostAddress();
+    }
+    return "-";
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.edge;
 import dev.edge.config.EdgeOptions;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
+import dev.edge.observe.EdgeMetrics;
 import dev.edge.runtime.AppRuntime;
 import dev.edge.runtime.ConfigReloader;
 import dev.edge.sdk.EdgeWorker;
@@ -44,6 +45,7 @@ public final class EdgeServer implements SmartLifecycle {
   private final ConfigReloader reloader;
   private final SocketDirectory sockets;
   private final EdgeEvents events;
+  private final EdgeMetrics metrics;
   private final PrintStream console;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile DisposableServer listener;
@@ -56,19 +58,30 @@ public final class EdgeServer implements SmartLifecycle {
       ConfigReloader reloader,
       SocketDirectory sockets,
       EdgeEvents events,
+      EdgeMetrics metrics,
       PrintStream console) {
     this.options = options;
     this.pipeline = pipeline;
     this.reloader = reloader;
     this.sockets = sockets;
     this.events = events;
+    this.metrics = metrics;
     this.console = console;
   }
 
   @Override
   public void start() {
+    HttpServer server = EdgeWorker.keepReading(HttpServer.create());
+    if (metrics != null) {
+      server =
+          server.doOnConnection(
+              connection -> {
+                metrics.connectionOpened();
+                connection.onDispose(metrics::connectionClosed);
+              });
+    }
     listener =
-        EdgeWorker.keepReading(HttpServer.create())
+        server
             .host(options.bindAddress())
             .port(options.httpPort())
             .handle(pipeline::handle)

@@ -3,9 +3,15 @@ package dev.edge;
 import dev.edge.config.EdgeOptions;
 import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
+import dev.edge.control.DiagnosticsEndpoint;
+import dev.edge.control.MetricsEndpoint;
+import dev.edge.observe.AccessLog;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
+import dev.edge.observe.EdgeMetrics;
 import dev.edge.observe.StatusEndpoint;
+import dev.edge.pool.PoolSnapshot;
+import dev.edge.pool.WorkerSlot;
 import dev.edge.proxy.UpstreamHealth;
 import dev.edge.proxy.UpstreamProxy;
 import dev.edge.proxy.WorkerForwarder;
@@ -17,9 +23,16 @@ import dev.edge.runtime.ConfigStatus;
 import dev.edge.runtime.LoadedConfig;
 import dev.edge.statics.StaticFiles;
 import dev.edge.worker.SocketDirectory;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -29,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The composition root: builds every component explicitly, in the order the request path uses them.
- * Nothing else in the edge is a Spring bean.
+ * Nothing else in the edge is a Spring bean (the Prometheus registry comes from Spring Boot
+ * Actuator's auto-configuration).
  */
 @Configuration(proxyBeanMethods = false)
 public class EdgeWiring {
@@ -43,10 +57,12 @@ public class EdgeWiring {
       EdgeOptions options,
       ConfigSource source,
       LoadedConfig initial,
+      PrometheusMeterRegistry registry,
       @Value("${edge.version:dev}") String version) {
     Instant startedAt = Instant.now();
     JsonMapper json = JsonMapper.builder().build();
     EdgeEvents events = new EdgeEvents(options.jsonLogging(), System.out);
+    EdgeMetrics metrics = new EdgeMetrics(registry);
     SocketDirectory sockets =
         SocketDirectory.create(
             options.socketDir(),
@@ -59,6 +75,33 @@ public class EdgeWiring {
             new AppServices(sockets, options.cacheDir(), events),
             EdgeServer.WORKER_STOP_GRACE);
     reloader.prepareInitial(initial);
+    if (options.metrics()) {
+      Runnable sync =
+          () ->
+              metrics.syncApps(
+                  reloader.active().apps().keySet(),
+                  gauge -> {
+                    AppRuntime app = reloader.active().apps().get(gauge.app());
+                    if (app == null) {
+                      return 0;
+                    }
+                    PoolSnapshot pool = app.pool().snapshot();
+                    return switch (gauge.what()) {
+                      case EdgeMetrics.QUEUE_DEPTH -> pool.queueDepth();
+                      case EdgeMetrics.INFLIGHT -> pool.inflight();
+                      default -> pool.ready();
+                    };
+                  });
+      sync.run();
+      events.subscribe(
+          (event, fields) -> {
+            metrics.onEvent(
+                event, EdgeEvents.field(fields, "app"), EdgeEvents.field(fields, "result"));
+            if (event == Event.CONFIG_APPLIED) {
+              sync.run();
+            }
+          });
+    }
     AtomicReference<EdgeServer> server = new AtomicReference<>();
     StatusEndpoint status =
         new StatusEndpoint(
@@ -68,16 +111,64 @@ public class EdgeWiring {
             () -> server.get().httpPort(),
             () -> reloader.active().apps().values().stream().map(AppRuntime::pool).toList(),
             () -> ConfigStatus.describe(reloader));
+    AdminAccess access = new AdminAccess(options.adminToken());
+    MultiGauge workerInflight =
+        MultiGauge.builder(EdgeMetrics.INFLIGHT + ".worker")
+            .description("Requests being served by each worker now")
+            .register(registry);
+    EdgePipeline.BuiltIns builtIns =
+        new EdgePipeline.BuiltIns(
+            status,
+            new DiagnosticsEndpoint(reloader, metrics, json, version, startedAt),
+            options.metrics()
+                ? new MetricsEndpoint(registry, r -> workerGauges(reloader, workerInflight))
+                : null,
+            new ControlEndpoint(reloader, access, json),
+            access);
     EdgePipeline pipeline =
         new EdgePipeline(
             reloader::active,
             new WorkerForwarder(),
             new UpstreamProxy(new UpstreamHealth(Clock.systemUTC(), UPSTREAM_COOL_DOWN)),
             new StaticFiles(Schedulers.boundedElastic()),
-            status,
-            new ControlEndpoint(reloader, new AdminAccess(options.adminToken()), json),
-            new ErrorResponder(json));
-    server.set(new EdgeServer(options, pipeline, reloader, sockets, events, System.out));
+            builtIns,
+            new ErrorResponder(json),
+            options.metrics() ? metrics : null,
+            options.accessLog() ? new AccessLog(options.jsonLogging(), System.out) : null);
+    server.set(
+        new EdgeServer(
+            options,
+            pipeline,
+            reloader,
+            sockets,
+            events,
+            options.metrics() ? metrics : null,
+            System.out));
     return server.get();
+  }
+
+  /**
+   * Leaves out the three JVM meters whose Prometheus names {@code promtool check metrics} rejects
+   * (units in the name, a {@code _count} gauge); everything else Actuator binds is kept. A bean, so
+   * Spring Boot applies it before any meter is registered.
+   */
+  @Bean
+  MeterFilter promtoolCleanNames() {
+    Set<String> rejected = Set.of("jvm.compilation.time", "process.cpu.time", "system.cpu.count");
+    return MeterFilter.deny(id -> rejected.contains(id.getName()));
+  }
+
+  /** Refreshes the per-worker in-flight gauge from the active pools (at scrape time). */
+  private static void workerGauges(ConfigReloader reloader, MultiGauge gauge) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (AppRuntime app : reloader.active().apps().values()) {
+      for (WorkerSlot worker : app.pool().workers()) {
+        rows.add(
+            MultiGauge.Row.of(
+                Tags.of("app", app.app().id(), "worker", Long.toString(worker.id())),
+                worker.inflight()));
+      }
+    }
+    gauge.register(rows, true);
   }
 }

@@ -76,6 +76,17 @@ public final class ErrorResponder {
   }
 
   /**
+   * The reason the problem response for {@code error} will carry, or null when there is none to
+   * send (the client went away).
+   */
+  public static Reason reasonOf(Throwable error, HttpServerResponse res) {
+    if (clientGone(error, res)) {
+      return null;
+    }
+    return error instanceof EdgeException edge ? edge.reason() : Reason.INTERNAL;
+  }
+
+  /**
    * The client closed its connection: nothing to answer, nothing wrong with the edge. (A closed
    * worker connection mid-body is not this: the client's channel is still open and must be cut.)
    */

@@ -28,6 +28,8 @@ import java.util.List;
  *     {@code ./config/Edgefile} are looked for, unless an APP was given)
  * @param adminToken the bearer token that opens the control endpoints to non-loopback clients, or
  *     null
+ * @param accessLog one access log line per request ({@code --no-access-log} turns it off)
+ * @param metrics record metrics and serve {@code /metrics} ({@code --no-metrics} turns it off)
  */
 public record EdgeOptions(
     int httpPort,
@@ -47,7 +49,9 @@ public record EdgeOptions(
     boolean jsonLogging,
     Supervision supervision,
     Path edgefile,
-    String adminToken) {
+    String adminToken,
+    boolean accessLog,
+    boolean metrics) {
 
   /** How a worker listens. */
   public enum Transport {

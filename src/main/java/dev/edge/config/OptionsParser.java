@@ -44,6 +44,8 @@ public final class OptionsParser {
           new Option("health-path", "/ready", "a path starting with / (no query)"),
           new Option("worker-java-options", "(see docs)", "JVM options separated by spaces"),
           new Option("json-logging", "false", "true or false"),
+          new Option("no-access-log", "false (access log on)", "true or false"),
+          new Option("no-metrics", "false (metrics on)", "true or false"),
           new Option("health-interval-ms", "5000", "milliseconds 1-3600000"),
           new Option("health-timeout-ms", "2000", "milliseconds 1-3600000"),
           new Option("health-failures", "3", "an integer 1-100"),
@@ -126,7 +128,9 @@ public final class OptionsParser {
         bool("json-logging", false),
         supervision(app),
         edgefile(app),
-        adminToken());
+        adminToken(),
+        !bool("no-access-log", false),
+        !bool("no-metrics", false));
   }
 
   private Path edgefile(Path app) {

@@ -61,6 +61,30 @@ public final class EdgeEvents {
   private final boolean json;
   private final PrintStream out;
   private final JsonMapper mapper = JsonMapper.builder().build();
+  private final java.util.List<Listener> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Hears every event after it was written (the metrics count them). */
+  @FunctionalInterface
+  public interface Listener {
+    /** Called on the emitting thread with the event and its alternating names and values. */
+    void onEvent(Event event, Object... fields);
+  }
+
+  /** Adds a listener. */
+  public void subscribe(Listener listener) {
+    listeners.add(listener);
+  }
+
+  /** The value of field {@code name} among alternating names and values, or null. */
+  public static Object field(Object[] fields, String name) {
+    for (int i = 0; i + 1 < fields.length; i += 2) {
+      if (name.equals(fields[i])) {
+        return fields[i + 1];
+      }
+    }
+    return null;
+  }
 
   /**
    * @param json one JSON object per line on {@code out} instead of human log lines
@@ -73,6 +97,13 @@ public final class EdgeEvents {
 
   /** Emits {@code event} with alternating field names and values. */
   public void emit(Event event, Object... fields) {
+    write(event, fields);
+    for (Listener listener : listeners) {
+      listener.onEvent(event, fields);
+    }
+  }
+
+  private void write(Event event, Object... fields) {
     if (json) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("t", Instant.now().toString());

@@ -100,7 +100,7 @@ public final class AppPool {
         WorkerSlot worker = LeastInflight.pick(workers, generation, avoid);
         if (worker != null) {
           recycle = worker.acquired() ? worker : null;
-          waiter.assign(new Lease(this, worker));
+          waiter.assign(new Lease(this, worker, false));
         } else if (queue.size() >= maxQueue) {
           refusal = Reason.QUEUE_FULL;
         } else {
@@ -193,7 +193,7 @@ public final class AppPool {
       if (worker.acquired()) {
         handed.recycles.add(worker);
       }
-      head.assign(new Lease(this, worker));
+      head.assign(new Lease(this, worker, true));
       handed.waiters.add(head);
     }
     return handed;
@@ -304,6 +304,13 @@ public final class AppPool {
         waiter.timer.dispose();
       }
       waiter.sink.error(new EdgeException(reason));
+    }
+  }
+
+  /** The workers in the pool now (for metrics scrapes; copies under the lock). */
+  public List<WorkerSlot> workers() {
+    synchronized (lock) {
+      return List.copyOf(workers);
     }
   }
 

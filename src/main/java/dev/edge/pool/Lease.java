@@ -16,10 +16,17 @@ public final class Lease {
   private final WorkerSlot worker;
   private final AtomicBoolean claimed = new AtomicBoolean();
   private final AtomicBoolean released = new AtomicBoolean();
+  private final boolean waited;
 
-  Lease(AppPool pool, WorkerSlot worker) {
+  Lease(AppPool pool, WorkerSlot worker, boolean waited) {
     this.pool = pool;
     this.worker = worker;
+    this.waited = waited;
+  }
+
+  /** Whether the request waited in the queue for this lease (all workers were full). */
+  public boolean waited() {
+    return waited;
   }
 
   /** The worker this lease is for. */

@@ -21,6 +21,7 @@ public final class WorkerSlot {
   private volatile WorkerState state = WorkerState.STARTING;
   private volatile int inflight;
   private volatile long forwarded;
+  private volatile long lastUsedMillis;
 
   /**
    * Creates a slot for a worker that is starting.
@@ -105,6 +106,12 @@ public final class WorkerSlot {
 
   void released() {
     inflight--;
+    lastUsedMillis = System.currentTimeMillis();
+  }
+
+  /** When the worker last finished a request (epoch millis), or 0 if it never did. */
+  public long lastUsedMillis() {
+    return lastUsedMillis;
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.edge.EdgeException;
 import dev.edge.EdgeException.Reason;
 import dev.edge.edgefile.HeaderRules;
 import dev.edge.edgefile.Timeouts;
+import dev.edge.observe.Exchange;
 import dev.edge.observe.RequestIds;
 import dev.edge.pool.AppPool;
 import dev.edge.pool.Lease;
@@ -59,6 +60,8 @@ public final class WorkerForwarder {
    * @param appTimeouts the app's timeouts (its workers' clients use its read timeout)
    * @param routeTimeouts the route's timeouts: its queue timeout applies, and its read timeout when
    *     it differs from the app's
+   * @param exchange the request's record: its id, and where the lease, the worker's answer time and
+   *     the relayed bytes are noted
    * @param headers the route's header edits, applied after the edge's own request headers and
    *     before the response headers go out
    */
@@ -68,7 +71,7 @@ public final class WorkerForwarder {
       Timeouts routeTimeouts,
       HttpServerRequest req,
       HttpServerResponse res,
-      String requestId,
+      Exchange exchange,
       HeaderRules headers) {
     boolean hasBody = ForwardedHeaders.hasBody(req);
     Forwarding forwarding =
@@ -77,7 +80,7 @@ public final class WorkerForwarder {
             req,
             res,
             hasBody,
-            requestId,
+            exchange,
             new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method())),
             routeTimeouts.queue(),
             routeTimeouts.read(),
@@ -110,6 +113,9 @@ public final class WorkerForwarder {
   private Mono<Void> exchange(Lease lease, Forwarding forwarding) {
     HttpServerRequest req = forwarding.req();
     WorkerSlot worker = lease.worker();
+    Exchange record = forwarding.exchange();
+    long leasedAt = System.nanoTime();
+    record.leased(worker.id(), leasedAt - record.startNanos(), lease.waited());
     AtomicBoolean sent = new AtomicBoolean();
     return worker
         .client(((Connection) req).channel().eventLoop())
@@ -120,7 +126,7 @@ public final class WorkerForwarder {
               sent.set(true);
               HttpHeaders outbound = clientReq.requestHeaders();
               outbound.clear();
-              ForwardedHeaders.requestHeaders(req, forwarding.requestId(), outbound);
+              ForwardedHeaders.requestHeaders(req, forwarding.exchange().requestId(), outbound);
               if (forwarding.hasBody() && !outbound.contains(HttpHeaderNames.CONTENT_LENGTH)) {
                 outbound.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
               }
@@ -132,7 +138,11 @@ public final class WorkerForwarder {
               }
               return forwarding.hasBody() ? out.send(req.receive().retain()) : out;
             })
-        .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
+        .responseConnection(
+            (response, connection) -> {
+              record.answered(System.nanoTime() - leasedAt);
+              return Mono.just(new Upstream(response, connection));
+            })
         .singleOrEmpty()
         .onErrorMap(e -> classify(e, sent.get(), lease, forwarding))
         .flatMap(upstream -> relay(upstream, forwarding))
@@ -170,14 +180,17 @@ public final class WorkerForwarder {
     res.status(response.status());
     HttpHeaders headers = res.responseHeaders();
     HopByHopHeaders.copyEndToEnd(response.responseHeaders(), headers);
-    headers.set(RequestIds.HEADER, forwarding.requestId());
+    headers.set(RequestIds.HEADER, forwarding.exchange().requestId());
     if (!forwarding.headers().response().isEmpty()) {
       forwarding.headers().response().applyTo(headers);
     }
     Connection connection = upstream.connection();
     ByteBufFlux body = connection.inbound().receive();
+    Exchange record = forwarding.exchange();
     Publisher<? extends ByteBuf> relayed =
-        ForwardedHeaders.isSmall(headers) ? body.aggregate().retain() : body.retain();
+        ForwardedHeaders.isSmall(headers)
+            ? body.aggregate().retain()
+            : body.retain().doOnNext(chunk -> record.sent(chunk.readableBytes()));
     return res.send(relayed).then().doOnCancel(connection::dispose);
   }
 
@@ -195,7 +208,7 @@ public final class WorkerForwarder {
       HttpServerRequest req,
       HttpServerResponse res,
       boolean hasBody,
-      String requestId,
+      Exchange exchange,
       AtomicBoolean mayResend,
       Duration queueTimeout,
       Duration readTimeout,

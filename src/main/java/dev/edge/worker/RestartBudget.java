@@ -29,6 +29,7 @@ final class RestartBudget {
   private final long windowNanos;
   private final ArrayDeque<Long> failures = new ArrayDeque<>();
   private int consecutive;
+  private int restarts;
 
   RestartBudget(int maxRestarts, Duration window) {
     this.maxRestarts = maxRestarts;
@@ -41,6 +42,7 @@ final class RestartBudget {
    * window and must be abandoned.
    */
   long onFailure(long nowNanos, long ranMillis) {
+    restarts++;
     failures.addLast(nowNanos);
     while (!failures.isEmpty() && nowNanos - failures.peekFirst() > windowNanos) {
       failures.removeFirst();
@@ -50,6 +52,11 @@ final class RestartBudget {
     }
     consecutive = ranMillis >= STABLE_AFTER.toMillis() ? 1 : consecutive + 1;
     return RESTART_DELAYS_MS[Math.min(consecutive, RESTART_DELAYS_MS.length) - 1];
+  }
+
+  /** Failures of this slot since the app started (each one replaced its worker or gave up). */
+  int restarts() {
+    return restarts;
   }
 
   /** Failures counted in the current window. */

@@ -96,6 +96,11 @@ public final class WorkerSupervisor implements PoolListener {
     return app;
   }
 
+  /** Its workers now, read on its own thread (for {@code /diagnostics}). */
+  public CompletableFuture<List<WorkerRow>> workerTable() {
+    return WorkerTable.of(this);
+  }
+
   /** The pool its workers join. */
   public AppPool pool() {
     return pool;
