@@ -4,6 +4,7 @@ import dev.edge.control.ControlEndpoint;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.HeaderRules;
 import dev.edge.edgefile.RouteAction;
+import dev.edge.observe.DashboardEndpoint;
 import dev.edge.observe.RequestIds;
 import dev.edge.observe.StatusEndpoint;
 import dev.edge.proxy.UpstreamProxy;
@@ -51,6 +52,7 @@ public final class EdgePipeline {
   private final StatusEndpoint status;
   private final ControlEndpoint control;
   private final ErrorResponder errors;
+  private final DashboardEndpoint dashboard = new DashboardEndpoint();
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean closing;
 
@@ -116,6 +118,9 @@ public final class EdgePipeline {
       case ControlEndpoint.RELOAD:
         return control.reload(req, res);
       default:
+        if (DashboardEndpoint.owns(rawPath)) {
+          return dashboard.serve(rawPath, req, res);
+        }
         break;
     }
     ActiveConfig snapshot = config.get();
