@@ -9,6 +9,7 @@ import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.HeaderRules;
 import dev.edge.edgefile.RouteAction;
 import dev.edge.observe.AccessLog;
+import dev.edge.observe.DashboardEndpoint;
 import dev.edge.observe.EdgeMetrics;
 import dev.edge.observe.Exchange;
 import dev.edge.observe.RequestIds;
@@ -39,7 +40,8 @@ import reactor.netty.http.server.HttpServerResponse;
  *   <li>request id: keep the client's sane {@code X-Request-Id} or make one; it goes on every
  *       response;
  *   <li>built-in endpoints, on every host: {@code /server}, {@code /status} (public); {@code
- *       /diagnostics}, {@code /metrics}, {@code /control/reload} (loopback or admin token);
+ *       /diagnostics}, {@code /metrics}, the page under {@code /_edge/}, {@code /control/reload}
+ *       (loopback or admin token);
  *   <li>route: read the active config snapshot once (the request finishes on it even if a reload
  *       swaps it meanwhile) and match host, decoded path and method ({@code 404 no_route}, {@code
  *       405});
@@ -93,6 +95,7 @@ public final class EdgePipeline {
    * @param diagnostics {@code /diagnostics}
    * @param metrics {@code /metrics}, or null when metrics are off
    * @param control {@code /control/reload}
+   * @param dashboard the live page under {@code /_edge/}
    * @param access who may use the non-public ones
    */
   public record BuiltIns(
@@ -100,6 +103,7 @@ public final class EdgePipeline {
       DiagnosticsEndpoint diagnostics,
       MetricsEndpoint metrics,
       ControlEndpoint control,
+      DashboardEndpoint dashboard,
       AdminAccess access) {}
 
   /** Handles one request; the Reactor Netty server calls this on an event-loop thread. */
@@ -194,7 +198,9 @@ public final class EdgePipeline {
       case ControlEndpoint.RELOAD:
         return builtIns.control().reload(req, res);
       default:
-        return null;
+        return DashboardEndpoint.owns(rawPath)
+            ? admin(req).then(Mono.defer(() -> builtIns.dashboard().serve(rawPath, req, res)))
+            : null;
     }
   }
 

@@ -74,10 +74,10 @@ public final class EdgeServer implements SmartLifecycle {
     HttpServer server = EdgeWorker.keepReading(HttpServer.create());
     if (metrics != null) {
       server =
-          server.doOnConnection(
-              connection -> {
+          server.doOnChannelInit(
+              (observer, channel, remote) -> {
                 metrics.connectionOpened();
-                connection.onDispose(metrics::connectionClosed);
+                channel.closeFuture().addListener(closed -> metrics.connectionClosed());
               });
     }
     listener =

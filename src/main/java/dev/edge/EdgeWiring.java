@@ -6,6 +6,7 @@ import dev.edge.control.ControlEndpoint;
 import dev.edge.control.DiagnosticsEndpoint;
 import dev.edge.control.MetricsEndpoint;
 import dev.edge.observe.AccessLog;
+import dev.edge.observe.DashboardEndpoint;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.observe.EdgeMetrics;
@@ -124,6 +125,7 @@ public class EdgeWiring {
                 ? new MetricsEndpoint(registry, r -> workerGauges(reloader, workerInflight))
                 : null,
             new ControlEndpoint(reloader, access, json),
+            new DashboardEndpoint(),
             access);
     EdgePipeline pipeline =
         new EdgePipeline(

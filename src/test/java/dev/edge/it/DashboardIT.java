@@ -1,0 +1,216 @@
+package dev.edge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard in a real browser: headless Chromium opens {@code /_edge/}, lets it poll {@code
+ * /diagnostics} for some seconds of virtual time, and the test reads the DOM it rendered: one card
+ * per app with its READY count, a worker table with one row per worker, charts with points, no
+ * error. A second run keeps a screenshot in {@code target/it-screenshots/dashboard.png} (the one in
+ * {@code docs/edge/dashboard.png} is a copy of it).
+ *
+ * <p>The first test opens the page on a real edge with the demo app; the others use {@link
+ * DiagnosticsStub} for shapes a single demo edge cannot show (several apps, a worker starting, a
+ * refused {@code /diagnostics}).
+ */
+class DashboardIT {
+
+  /** 5 polls at 0, 2, ..., 10 s of virtual time: 5 request-rate points, 6 latency points. */
+  private static final Duration BUDGET = Duration.ofSeconds(11);
+
+  private static final Path SCREENSHOT = Path.of("target", "it-screenshots", "dashboard.png");
+
+  /** What the page must show for one app: its READY count and its worker table's rows. */
+  record Expected(int ready, int workers) {}
+
+  @Test
+  void rendersEveryAppWithItsWorkersAndLiveCharts() throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.find();
+    try (EdgeProcess edge = EdgeProcess.startReady(2, "--workers=2")) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(edge.get("/hello").statusCode()).isEqualTo(200);
+      }
+      Map<String, Expected> apps = new LinkedHashMap<>();
+      apps.put("demo", new Expected(2, 2));
+      assertDashboard(chromium, edge.uri("/_edge/"), apps);
+      assertThat(edge.lines("GET /diagnostics").size())
+          .as("the page polled /diagnostics")
+          .isGreaterThanOrEqualTo(3);
+
+      HeadlessChromium.Loaded shot =
+          chromium.screenshot(edge.uri("/_edge/"), Duration.ofSeconds(41), 1280, 900, SCREENSHOT);
+      assertCleanConsole(shot);
+    }
+  }
+
+  /** Several apps and worker states, from a stub {@code /diagnostics}. */
+  @Test
+  void rendersSeveralAppsAndWorkerStates() throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.find();
+    try (DiagnosticsStub stub = new DiagnosticsStub(DiagnosticsStub.Mode.HEALTHY)) {
+      Map<String, Expected> apps = new LinkedHashMap<>();
+      apps.put("web", new Expected(2, 2));
+      apps.put("api", new Expected(2, 3));
+      assertDashboard(chromium, stub.uri("/_edge/"), apps);
+      assertThat(stub.calls()).as("the page polled /diagnostics").isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void saysSoWhenTheEdgeRefusesTheDiagnostics() throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.find();
+    try (DiagnosticsStub stub = new DiagnosticsStub(DiagnosticsStub.Mode.FORBIDDEN)) {
+      Dom dom = Dom.parse(chromium.dumpDom(stub.uri("/_edge/"), Duration.ofSeconds(3)).dom());
+      Dom.Tag error = dom.byId("error");
+      assertThat(error.attrs())
+          .as("the error message is shown: %s", dom.html)
+          .doesNotContainKey("hidden");
+      assertThat(error.attrs()).containsEntry("data-error", "refused");
+      assertThat(dom.textOf("error")).contains("403").contains("/diagnostics");
+      assertThat(dom.byId("status").attrs()).containsEntry("data-status", "unreachable");
+      assertThat(dom.all("section", "data-app")).isEmpty();
+      assertThat(stub.calls()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  /**
+   * Opens {@code page} in Chromium for {@link #BUDGET} and checks the rendered DOM shows exactly
+   * {@code apps} (id → READY workers and worker-table rows), charts drawn with at least two points
+   * each, and no error.
+   */
+  static void assertDashboard(HeadlessChromium chromium, URI page, Map<String, Expected> apps)
+      throws Exception {
+    HeadlessChromium.Loaded loaded = chromium.dumpDom(page, BUDGET);
+    assertCleanConsole(loaded);
+    Dom dom = Dom.parse(loaded.dom());
+    assertThat(dom.byId("error").attrs())
+        .as("no error message; it says: %s", dom.textOf("error"))
+        .containsKey("hidden");
+    assertThat(Integer.parseInt(dom.byTag("body").attrs().getOrDefault("data-polls", "0")))
+        .as("polls the page made")
+        .isGreaterThanOrEqualTo(3);
+    assertThat(dom.byId("status").attrs()).containsEntry("data-status", "healthy");
+
+    Map<String, List<Dom.Tag>> rows = new LinkedHashMap<>();
+    Map<String, List<Dom.Tag>> charts = new LinkedHashMap<>();
+    Map<String, Dom.Tag> cards = new LinkedHashMap<>();
+    String current = "(all apps)";
+    for (Dom.Tag tag : dom.tags) {
+      if (tag.name().equals("section") && tag.attrs().containsKey("data-app")) {
+        current = tag.attrs().get("data-app");
+        cards.put(current, tag);
+      } else if (tag.name().equals("tr") && tag.attrs().containsKey("data-worker")) {
+        rows.computeIfAbsent(current, k -> new ArrayList<>()).add(tag);
+      } else if (tag.name().equals("figure") && tag.attrs().containsKey("data-chart")) {
+        charts.computeIfAbsent(current, k -> new ArrayList<>()).add(tag);
+      }
+    }
+    assertThat(cards.keySet()).as("app cards").containsExactlyElementsOf(apps.keySet());
+    assertThat(charts).containsKey("(all apps)");
+    for (Map.Entry<String, Expected> app : apps.entrySet()) {
+      String id = app.getKey();
+      Map<String, String> card = cards.get(id).attrs();
+      assertThat(card).as(id).containsEntry("data-workers-ready", "" + app.getValue().ready());
+      assertThat(card).as(id).containsEntry("data-worker-count", "" + app.getValue().workers());
+      assertThat(rows.getOrDefault(id, List.of()))
+          .as("worker rows of " + id)
+          .hasSize(app.getValue().workers());
+      assertThat(charts.get(id))
+          .as("charts of " + id)
+          .extracting(c -> c.attrs().get("data-chart"))
+          .containsExactly("rate", "latency", "load");
+    }
+    for (Map.Entry<String, List<Dom.Tag>> of : charts.entrySet()) {
+      for (Dom.Tag chart : of.getValue()) {
+        assertThat(Integer.parseInt(chart.attrs().get("data-points")))
+            .as("points of the %s chart of %s", chart.attrs().get("data-chart"), of.getKey())
+            .isGreaterThanOrEqualTo(2);
+      }
+    }
+  }
+
+  /**
+   * The page ran under the edge's {@code Content-Security-Policy: default-src 'self'} without a
+   * violation (no inline script or style, nothing from elsewhere) and threw nothing.
+   */
+  static void assertCleanConsole(HeadlessChromium.Loaded loaded) {
+    assertThat(loaded.console())
+        .as("console messages")
+        .noneMatch(line -> line.contains("Content Security Policy"))
+        .noneMatch(line -> line.contains("Uncaught"))
+        .noneMatch(line -> line.contains("Failed to load resource"));
+  }
+
+  /**
+   * Just enough of the serialized DOM Chromium dumps: the start tags in document order with their
+   * attributes (the page's test hooks are attributes), and the text of an element by id.
+   */
+  static final class Dom {
+
+    private static final Pattern START_TAG =
+        Pattern.compile("<([a-zA-Z][a-zA-Z0-9-]*)((?:\\s+[^\\s=>/]+(?:=\"[^\"]*\")?)*)\\s*/?>");
+    private static final Pattern ATTR = Pattern.compile("([^\\s=>/]+)(?:=\"([^\"]*)\")?");
+
+    /** One start tag; attribute values are still HTML-escaped. */
+    record Tag(String name, Map<String, String> attrs) {}
+
+    final String html;
+    final List<Tag> tags = new ArrayList<>();
+
+    private Dom(String html) {
+      this.html = html;
+      Matcher tag = START_TAG.matcher(html);
+      while (tag.find()) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        Matcher attr = ATTR.matcher(tag.group(2));
+        while (attr.find()) {
+          attrs.put(attr.group(1), attr.group(2) == null ? "" : attr.group(2));
+        }
+        tags.add(new Tag(tag.group(1).toLowerCase(java.util.Locale.ROOT), attrs));
+      }
+    }
+
+    static Dom parse(String html) {
+      assertThat(html).as("Chromium dumped a DOM").contains("<body");
+      return new Dom(html);
+    }
+
+    Tag byId(String id) {
+      return tags.stream()
+          .filter(t -> id.equals(t.attrs().get("id")))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no element with id " + id + " in " + html));
+    }
+
+    Tag byTag(String name) {
+      return tags.stream()
+          .filter(t -> t.name().equals(name))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no <" + name + "> in " + html));
+    }
+
+    List<Tag> all(String name, String attribute) {
+      return tags.stream()
+          .filter(t -> t.name().equals(name) && t.attrs().containsKey(attribute))
+          .toList();
+    }
+
+    /** The text inside the element with {@code id} (which must hold no child elements). */
+    String textOf(String id) {
+      Matcher text =
+          Pattern.compile("id=\"" + Pattern.quote(id) + "\"[^>]*>([^<]*)<").matcher(html);
+      return text.find() ? text.group(1) : "";
+    }
+  }
+}
