@@ -16,6 +16,7 @@ import dev.edge.observe.RequestIds;
 import dev.edge.observe.StatusEndpoint;
 import dev.edge.proxy.UpstreamProxy;
 import dev.edge.proxy.WorkerForwarder;
+import dev.edge.ratelimit.RateLimiter;
 import dev.edge.route.HostNames;
 import dev.edge.route.Redirects;
 import dev.edge.route.RequestPaths;
@@ -24,6 +25,7 @@ import dev.edge.runtime.ActiveConfig;
 import dev.edge.runtime.AppRuntime;
 import dev.edge.statics.StaticFiles;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +44,8 @@ import reactor.netty.http.server.HttpServerResponse;
  *   <li>built-in endpoints, on every host: {@code /server}, {@code /status} (public); {@code
  *       /diagnostics}, {@code /metrics}, the page under {@code /_edge/}, {@code /control/reload}
  *       (loopback or admin token);
+ *   <li>rate limit, when on: {@code 429 rate_limited} over the client's budget ({@link
+ *       RateLimiter});
  *   <li>route: read the active config snapshot once (the request finishes on it even if a reload
  *       swaps it meanwhile) and match host, decoded path and method ({@code 404 no_route}, {@code
  *       405});
@@ -65,6 +69,7 @@ public final class EdgePipeline {
   private final ErrorResponder errors;
   private final EdgeMetrics metrics;
   private final AccessLog accessLog;
+  private final RateLimiter limiter;
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean closing;
 
@@ -77,7 +82,8 @@ public final class EdgePipeline {
       BuiltIns builtIns,
       ErrorResponder errors,
       EdgeMetrics metrics,
-      AccessLog accessLog) {
+      AccessLog accessLog,
+      RateLimiter limiter) {
     this.config = config;
     this.workers = workers;
     this.upstreams = upstreams;
@@ -86,6 +92,7 @@ public final class EdgePipeline {
     this.errors = errors;
     this.metrics = metrics;
     this.accessLog = accessLog;
+    this.limiter = limiter;
   }
 
   /**
@@ -147,6 +154,13 @@ public final class EdgePipeline {
     if (builtIn != null) {
       exchange.builtIn();
       return builtIn;
+    }
+    if (limiter != null) {
+      RateLimiter.Decision decision = limiter.acquire(clientOf(req));
+      if (!decision.allowed()) {
+        throw decision.rejection();
+      }
+      decision.addHeadersTo(res.responseHeaders());
     }
     ActiveConfig snapshot = config.get();
     RouteMatch match =
@@ -256,6 +270,13 @@ public final class EdgePipeline {
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  private static InetAddress clientOf(HttpServerRequest req) {
+    SocketAddress address = req.remoteAddress();
+    return address instanceof InetSocketAddress inet && inet.getAddress() != null
+        ? inet.getAddress()
+        : InetAddress.getLoopbackAddress();
   }
 
   private static String ip(SocketAddress address) {

@@ -4,19 +4,25 @@ import dev.edge.config.EdgeOptions;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.observe.EdgeMetrics;
+import dev.edge.ratelimit.ClientAddresses;
 import dev.edge.runtime.AppRuntime;
 import dev.edge.runtime.ConfigReloader;
 import dev.edge.sdk.EdgeWorker;
 import dev.edge.worker.AppWatcher;
 import dev.edge.worker.SocketDirectory;
+import io.netty.handler.codec.http.HttpRequest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
 import org.springframework.context.SmartLifecycle;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.server.ConnectionInfo;
 import reactor.netty.http.server.HttpServer;
 
 /**
@@ -72,6 +78,9 @@ public final class EdgeServer implements SmartLifecycle {
   @Override
   public void start() {
     HttpServer server = EdgeWorker.keepReading(HttpServer.create());
+    if (!options.trustedProxies().isEmpty()) {
+      server = server.forwarded(forwardedBy(new ClientAddresses(options.trustedProxies())));
+    }
     if (metrics != null) {
       server =
           server.doOnChannelInit(
@@ -116,6 +125,25 @@ public final class EdgeServer implements SmartLifecycle {
     Thread keeper = new Thread(this::awaitStop, "edge-main");
     keeper.setDaemon(false);
     keeper.start();
+  }
+
+  /**
+   * Makes {@code req.remoteAddress()} the client address (the right-most untrusted {@code
+   * X-Forwarded-For} hop when the peer is a trusted proxy), so the rate limiter, the access log,
+   * the admin access rule and the {@code X-Forwarded-For} sent on all see the same client.
+   */
+  private static BiFunction<ConnectionInfo, HttpRequest, ConnectionInfo> forwardedBy(
+      ClientAddresses clients) {
+    return (info, request) -> {
+      InetSocketAddress peer = info.getRemoteAddress();
+      if (peer == null) {
+        return info;
+      }
+      InetAddress client = clients.clientOf(peer, request.headers().getAll("X-Forwarded-For"));
+      return client.equals(peer.getAddress())
+          ? info
+          : info.withRemoteAddress(new InetSocketAddress(client, peer.getPort()));
+    };
   }
 
   /** The bound HTTP port, or -1 before start. */

@@ -16,6 +16,8 @@ import dev.edge.pool.WorkerSlot;
 import dev.edge.proxy.UpstreamHealth;
 import dev.edge.proxy.UpstreamProxy;
 import dev.edge.proxy.WorkerForwarder;
+import dev.edge.ratelimit.RateLimit;
+import dev.edge.ratelimit.RateLimiter;
 import dev.edge.runtime.AppRuntime;
 import dev.edge.runtime.AppServices;
 import dev.edge.runtime.ConfigReloader;
@@ -136,7 +138,12 @@ public class EdgeWiring {
             builtIns,
             new ErrorResponder(json),
             options.metrics() ? metrics : null,
-            options.accessLog() ? new AccessLog(options.jsonLogging(), System.out) : null);
+            options.accessLog() ? new AccessLog(options.jsonLogging(), System.out) : null,
+            options.rateLimit() == 0
+                ? null
+                : new RateLimiter(
+                    new RateLimit(options.rateLimit(), options.rateLimitWindow()),
+                    System::nanoTime));
     server.set(
         new EdgeServer(
             options,

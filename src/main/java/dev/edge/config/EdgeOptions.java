@@ -1,5 +1,6 @@
 package dev.edge.config;
 
+import dev.edge.ratelimit.Cidr;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,9 @@ import java.util.List;
  *     null
  * @param accessLog one access log line per request ({@code --no-access-log} turns it off)
  * @param metrics record metrics and serve {@code /metrics} ({@code --no-metrics} turns it off)
+ * @param rateLimit requests each client may make per {@code rateLimitWindow}; 0 = no limit
+ * @param rateLimitWindow the rate limiter's window
+ * @param trustedProxies networks whose {@code X-Forwarded-For} is believed
  */
 public record EdgeOptions(
     int httpPort,
@@ -51,7 +55,10 @@ public record EdgeOptions(
     Path edgefile,
     String adminToken,
     boolean accessLog,
-    boolean metrics) {
+    boolean metrics,
+    int rateLimit,
+    Duration rateLimitWindow,
+    List<Cidr> trustedProxies) {
 
   /** How a worker listens. */
   public enum Transport {

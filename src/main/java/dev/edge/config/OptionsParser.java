@@ -1,6 +1,7 @@
 package dev.edge.config;
 
 import dev.edge.config.EdgeOptions.Transport;
+import dev.edge.ratelimit.Cidr;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,12 @@ public final class OptionsParser {
           new Option("worker-java-options", "(see docs)", "JVM options separated by spaces"),
           new Option("json-logging", "false", "true or false"),
           new Option("no-access-log", "false (access log on)", "true or false"),
+          new Option("rate-limit", "0 (off)", "requests per window per client, 0-1000000000"),
+          new Option("rate-limit-window-ms", "60000", "milliseconds 1-86400000"),
+          new Option(
+              "trusted-proxies",
+              "(none: the client is the socket peer)",
+              "comma-separated IPv4/IPv6 CIDRs or addresses"),
           new Option("no-metrics", "false (metrics on)", "true or false"),
           new Option("health-interval-ms", "5000", "milliseconds 1-3600000"),
           new Option("health-timeout-ms", "2000", "milliseconds 1-3600000"),
@@ -130,7 +137,10 @@ public final class OptionsParser {
         edgefile(app),
         adminToken(),
         !bool("no-access-log", false),
-        !bool("no-metrics", false));
+        !bool("no-metrics", false),
+        integer("rate-limit", 0, 0, 1_000_000_000),
+        Duration.ofMillis(integer("rate-limit-window-ms", 60_000, 1, 86_400_000)),
+        trustedProxies());
   }
 
   private Path edgefile(Path app) {
@@ -146,6 +156,25 @@ public final class OptionsParser {
       throw invalid("edgefile", value, expected("edgefile"));
     }
     return path;
+  }
+
+  private List<Cidr> trustedProxies() {
+    String value = source.apply("trusted-proxies");
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    List<Cidr> networks = new ArrayList<>();
+    for (String part : value.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        networks.add(Cidr.parse(part.trim()));
+      } catch (IllegalArgumentException e) {
+        throw new OptionException("--trusted-proxies: " + e.getMessage());
+      }
+    }
+    return List.copyOf(networks);
   }
 
   private String adminToken() {
