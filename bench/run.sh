@@ -13,6 +13,7 @@
 #   EDGE_JAR             edge jar (default: target/edge.jar; built with ./mvnw if missing)
 #   WORKER_JAVA_OPTIONS  JVM options of every demo worker (default: the edge's demo default)
 #   EDGE_JAVA_OPTIONS    JVM options of the edge process itself (default: none)
+#   EDGE_OPTIONS         extra edge options, e.g. "--no-metrics --no-access-log" (default: none)
 #   WRK_THREADS WRK_CONNECTIONS WRK_DURATION   measured run (default 2, 32, 10s)
 #   WARMUP_DURATION      warm-up run per target and endpoint, same threads/connections (default 10s;
 #                        the edge JVM is still JIT-compiling (C2) after 5 s of load)
@@ -30,6 +31,7 @@ cd "$ROOT"
 DEFAULT_WORKER_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx128m"
 WORKER_JAVA_OPTIONS=${WORKER_JAVA_OPTIONS:-$DEFAULT_WORKER_OPTS}
 EDGE_JAVA_OPTIONS=${EDGE_JAVA_OPTIONS:-}
+EDGE_OPTIONS=${EDGE_OPTIONS:-}
 WRK_THREADS=${WRK_THREADS:-2}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 WRK_DURATION=${WRK_DURATION:-10s}
@@ -166,7 +168,7 @@ start_edge() {  # start_edge NAME: starts the edge, waits for "ready":1; sets ED
   # shellcheck disable=SC2086
   java $EDGE_JAVA_OPTIONS -jar "$EDGE_JAR" --http-port="$EDGE_PORT" --bind-address=127.0.0.1 --workers=1 \
     --cache-dir="$CACHE" --socket-dir="$TMP/s-$name" --worker-java-options="$WORKER_JAVA_OPTIONS" \
-    </dev/null >"$EDGE_LOG" 2>&1 &
+    $EDGE_OPTIONS </dev/null >"$EDGE_LOG" 2>&1 &
   EDGE_PID=$!
   PIDS+=("$EDGE_PID")
   wait_until "edge ($name) listening" "$EDGE_PID" grep -q "^edge: http://127.0.0.1:$EDGE_PORT/" "$EDGE_LOG"
@@ -527,7 +529,7 @@ REPORT=$TMP/report.md
   echo "- Machine load before the run (2 s sample, 100 = one core): ${IDLE_BUSY}%"
   echo "- Load: \`wrk $WRK_ARGS\` per target and endpoint, after a \`wrk $WARMUP_ARGS\` warm-up; targets run one after another, each alone"
   echo "- Worker JVM options (all three targets): \`$WORKER_JAVA_OPTIONS\`$( ((${#ARCHIVE_OPTS[@]})) && echo " plus the class-data archive (\`-XX:SharedArchiveFile=.../demo.jsa -Xshare:auto\`)")"
-  echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --bind-address=127.0.0.1 --workers=1\` (Unix-socket transport)"
+  echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --bind-address=127.0.0.1 --workers=1${EDGE_OPTIONS:+ $EDGE_OPTIONS}\` (Unix-socket transport; metrics and access log on unless listed)"
   echo "- nginx: 1 worker process, \`access_log off\`, upstream on a Unix socket with \`keepalive 32\`, \`proxy_http_version 1.1\`, \`proxy_set_header Connection \"\"\`${NGINX_LOCATION_EXTRA:+, plus \`$NGINX_LOCATION_EXTRA\`}"
   echo
   echo "### Throughput and latency"

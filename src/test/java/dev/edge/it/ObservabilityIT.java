@@ -148,6 +148,47 @@ class ObservabilityIT {
     }
   }
 
+  /**
+   * The operator endpoints answer loopback clients or the admin token only. A remote client is
+   * simulated through a trusted proxy on loopback: the edge then sees the forwarded address.
+   */
+  @Test
+  void operatorEndpointsNeedLoopbackOrTheAdminToken() throws Exception {
+    String token = "test-admin-token-0123456789";
+    try (EdgeProcess edge =
+        EdgeProcess.startReady(
+            1, "--workers=1", "--trusted-proxies=127.0.0.1", "--admin-token=" + token)) {
+      String remote = "203.0.113.5";
+      for (String path : List.of("/diagnostics", "/metrics", "/_edge/", "/_edge/dashboard.js")) {
+        HttpResponse<String> refused = edge.get("x", path, "X-Forwarded-For", remote);
+        assertThat(refused.statusCode()).as(path).isEqualTo(403);
+        assertThat(EdgeProcess.JSON.readTree(refused.body()).get("reason").asString())
+            .isEqualTo("forbidden");
+        assertThat(
+                edge.get("x", path, "X-Forwarded-For", remote, "Authorization", "Bearer wrong")
+                    .statusCode())
+            .as(path)
+            .isEqualTo(403);
+        assertThat(
+                edge.get("x", path, "X-Forwarded-For", remote, "Authorization", "Bearer " + token)
+                    .statusCode())
+            .as(path)
+            .isEqualTo(200);
+        assertThat(edge.get("x", path).statusCode()).as(path + " from loopback").isEqualTo(200);
+      }
+      assertThat(edge.get("x", "/status", "X-Forwarded-For", remote).statusCode()).isEqualTo(200);
+      assertThat(edge.get("x", "/server", "X-Forwarded-For", remote).statusCode()).isEqualTo(200);
+      HttpResponse<String> reload =
+          edge.http.send(
+              HttpRequest.newBuilder(edge.uri("/control/reload"))
+                  .header("X-Forwarded-For", remote)
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(reload.statusCode()).isEqualTo(403);
+    }
+  }
+
   private static void assertPromtoolAccepts(String scrape) throws Exception {
     Process promtool;
     try {
