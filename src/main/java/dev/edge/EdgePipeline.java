@@ -4,6 +4,7 @@ import dev.edge.control.ControlEndpoint;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.HeaderRules;
 import dev.edge.edgefile.RouteAction;
+import dev.edge.guard.RequestGuard;
 import dev.edge.observe.RequestIds;
 import dev.edge.observe.StatusEndpoint;
 import dev.edge.proxy.UpstreamProxy;
@@ -51,6 +52,7 @@ public final class EdgePipeline {
   private final StatusEndpoint status;
   private final ControlEndpoint control;
   private final ErrorResponder errors;
+  private final RequestGuard guard;
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean closing;
 
@@ -62,7 +64,8 @@ public final class EdgePipeline {
       StaticFiles files,
       StatusEndpoint status,
       ControlEndpoint control,
-      ErrorResponder errors) {
+      ErrorResponder errors,
+      RequestGuard guard) {
     this.config = config;
     this.workers = workers;
     this.upstreams = upstreams;
@@ -70,6 +73,7 @@ public final class EdgePipeline {
     this.status = status;
     this.control = control;
     this.errors = errors;
+    this.guard = guard;
   }
 
   /** Handles one request; the Reactor Netty server calls this on an event-loop thread. */
@@ -102,6 +106,7 @@ public final class EdgePipeline {
   }
 
   private Mono<Void> route(HttpServerRequest req, HttpServerResponse res, String requestId) {
+    guard.check(req);
     String rawPath = RequestPaths.pathOf(req.uri());
     switch (rawPath) {
       case "/server":

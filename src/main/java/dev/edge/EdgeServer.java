@@ -1,6 +1,7 @@
 package dev.edge;
 
 import dev.edge.config.EdgeOptions;
+import dev.edge.guard.RequestGuard;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.runtime.AppRuntime;
@@ -41,6 +42,7 @@ public final class EdgeServer implements SmartLifecycle {
 
   private final EdgeOptions options;
   private final EdgePipeline pipeline;
+  private final RequestGuard guard;
   private final ConfigReloader reloader;
   private final SocketDirectory sockets;
   private final EdgeEvents events;
@@ -53,12 +55,14 @@ public final class EdgeServer implements SmartLifecycle {
   public EdgeServer(
       EdgeOptions options,
       EdgePipeline pipeline,
+      RequestGuard guard,
       ConfigReloader reloader,
       SocketDirectory sockets,
       EdgeEvents events,
       PrintStream console) {
     this.options = options;
     this.pipeline = pipeline;
+    this.guard = guard;
     this.reloader = reloader;
     this.sockets = sockets;
     this.events = events;
@@ -68,7 +72,8 @@ public final class EdgeServer implements SmartLifecycle {
   @Override
   public void start() {
     listener =
-        EdgeWorker.keepReading(HttpServer.create())
+        guard
+            .install(EdgeWorker.keepReading(HttpServer.create()))
             .host(options.bindAddress())
             .port(options.httpPort())
             .handle(pipeline::handle)

@@ -3,6 +3,9 @@ package dev.edge;
 import dev.edge.config.EdgeOptions;
 import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
+import dev.edge.guard.GuardLimits;
+import dev.edge.guard.RejectionCounter;
+import dev.edge.guard.RequestGuard;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.observe.StatusEndpoint;
@@ -43,7 +46,8 @@ public class EdgeWiring {
       EdgeOptions options,
       ConfigSource source,
       LoadedConfig initial,
-      @Value("${edge.version:dev}") String version) {
+      @Value("${edge.version:dev}") String version,
+      @Value("${edge.guard.header-timeout-ms:10000}") long headerTimeoutMs) {
     Instant startedAt = Instant.now();
     JsonMapper json = JsonMapper.builder().build();
     EdgeEvents events = new EdgeEvents(options.jsonLogging(), System.out);
@@ -68,6 +72,10 @@ public class EdgeWiring {
             () -> server.get().httpPort(),
             () -> reloader.active().apps().values().stream().map(AppRuntime::pool).toList(),
             () -> ConfigStatus.describe(reloader));
+    RequestGuard guard =
+        new RequestGuard(
+            GuardLimits.defaults().withHeaderTimeout(Duration.ofMillis(headerTimeoutMs)),
+            new RejectionCounter());
     EdgePipeline pipeline =
         new EdgePipeline(
             reloader::active,
@@ -76,8 +84,9 @@ public class EdgeWiring {
             new StaticFiles(Schedulers.boundedElastic()),
             status,
             new ControlEndpoint(reloader, new AdminAccess(options.adminToken()), json),
-            new ErrorResponder(json));
-    server.set(new EdgeServer(options, pipeline, reloader, sockets, events, System.out));
+            new ErrorResponder(json),
+            guard);
+    server.set(new EdgeServer(options, pipeline, guard, reloader, sockets, events, System.out));
     return server.get();
   }
 }
