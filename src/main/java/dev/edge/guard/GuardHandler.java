@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The byte-level half of the guard, placed before Reactor Netty's HTTP codec: every inbound byte is
  * scanned by a {@link MessageScanner} before the codec sees it, and only bytes the scanner accepted
- * are passed on (the same buffers or slices of them, never copies). The bytes of one read (one
- * event-loop read burst) are held until its end, so a request whose head and malformed body arrive
- * together never reaches the codec, let alone a worker.
+ * are passed on (the same buffers or slices of them, never copies). A request head is held until it
+ * is complete and valid, and the bytes of one read burst are held until its end, so a request whose
+ * head and malformed body arrive together never reaches the codec, let alone a worker.
  *
  * <p>On a violation it forwards the complete requests before the bad one, drops the rest and lets
  * the {@link ResponseTracker} answer once the earlier responses are out. It also runs the header
@@ -126,7 +126,7 @@ final class GuardHandler extends ChannelDuplexHandler {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (!rejected) {
-      forwardUpTo(passthrough ? received : scanned);
+      forwardUpTo(passthrough ? received : acceptedEnd());
     }
     ctx.fireChannelReadComplete();
   }
@@ -249,6 +249,15 @@ final class GuardHandler extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * Where the bytes the codec may see end: everything scanned, except an incomplete head, which is
+   * held until it is complete and valid (so the codec never sees a partial head it could act on
+   * when the connection closes).
+   */
+  private long acceptedEnd() {
+    return scanner.inHead() ? scanner.messageStart() : scanned;
+  }
+
   private boolean readWanted() {
     return readPending || ctx.channel().config().isAutoRead();
   }
@@ -263,19 +272,18 @@ final class GuardHandler extends ChannelDuplexHandler {
     tracker.reject(why, scanner.requestId(), headUp);
   }
 
+  /**
+   * Passes bytes up to {@code limit} to the codec. State is updated before each buffer goes up,
+   * since the codec may answer at once and come back here (a resumed scan).
+   */
   private void forwardUpTo(long limit) {
     while (forwarded < limit && !pending.isEmpty()) {
       ByteBuf buf = pending.peek();
       int length = buf.readableBytes();
       int n = (int) Math.min(length, limit - forwarded);
-      if (n == length) {
-        pending.poll();
-        ctx.fireChannelRead(buf);
-      } else {
-        ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), n));
-        buf.skipBytes(n);
-      }
+      ByteBuf out = n == length ? pending.poll() : buf.readRetainedSlice(n);
       forwarded += n;
+      ctx.fireChannelRead(out);
     }
   }
 
@@ -305,7 +313,7 @@ final class GuardHandler extends ChannelDuplexHandler {
       scanner.resume();
       scanPending();
       if (!rejected) {
-        forwardUpTo(scanned);
+        forwardUpTo(acceptedEnd());
         ctx.fireChannelReadComplete();
       }
     }

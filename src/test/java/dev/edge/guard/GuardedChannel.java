@@ -31,6 +31,7 @@ final class GuardedChannel {
   final RejectionCounter counter = new RejectionCounter();
   final List<String> seen = new ArrayList<>();
   final List<Long> bodies = new ArrayList<>();
+  final List<String> raw = new ArrayList<>();
   final StringBuilder out = new StringBuilder();
   boolean hold;
   private final List<String> held = new ArrayList<>();
@@ -117,6 +118,9 @@ final class GuardedChannel {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf bytes) {
+        raw.add(io.netty.buffer.ByteBufUtil.hexDump(bytes));
+      }
       if (msg instanceof HttpRequest request) {
         uri = request.uri();
         seen.add(request.method() + " " + uri);
