@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  * <p>On a violation it forwards the complete requests before the bad one, drops the rest and lets
  * the {@link ResponseTracker} answer once the earlier responses are out. It also runs the header
  * timeout (from the connection's start for the first request, from a request's first byte for later
- * ones) and the body idle timeout (only while the edge is actually asking for bytes, and not while
- * a client waits for {@code 100 Continue}).
+ * ones; while a head is incomplete it keeps reading by itself, since the codec has seen nothing to
+ * ask for more) and the body idle timeout (only while the edge is actually asking for bytes, and
+ * not while a client waits for {@code 100 Continue}).
  *
  * <p>All state is confined to the channel's event loop.
  */
@@ -129,6 +130,10 @@ final class GuardHandler extends ChannelDuplexHandler {
       forwardUpTo(passthrough ? received : acceptedEnd());
     }
     ctx.fireChannelReadComplete();
+    if (!rejected && !passthrough && scanner.inHead() && !ctx.channel().config().isAutoRead()) {
+      // The codec saw nothing of this head, so Reactor Netty will not ask for the rest of it.
+      read(ctx);
+    }
   }
 
   @Override
@@ -222,12 +227,10 @@ final class GuardHandler extends ChannelDuplexHandler {
     }
     long now = System.nanoTime();
     if (headDeadline != 0 && now - headDeadline >= 0) {
-      if (!readWanted()) {
-        headDeadline = now + headerTimeout;
-      } else if (scanner.inHead()) {
+      if (scanner.inHead()) {
         reject(HEAD_TIMEOUT);
         return;
-      } else if (scanner.messageIndex() == 0 && !scanner.inBody()) {
+      } else if (scanner.messageIndex() == 0 && !scanner.inBody() && !scanner.paused()) {
         events.silentClose(ctx.channel(), "no request within the header timeout");
         ctx.close();
         return;
@@ -260,6 +263,16 @@ final class GuardHandler extends ChannelDuplexHandler {
 
   private boolean readWanted() {
     return readPending || ctx.channel().config().isAutoRead();
+  }
+
+  /**
+   * Stops passing bytes on: the tracker refused a request the codec already decoded (its Host), so
+   * nothing after it may be read as a request.
+   */
+  void stop() {
+    rejected = true;
+    cancelTimer();
+    releasePending();
   }
 
   /** Refuses the current request: forwards the complete ones before it and drops the rest. */

@@ -1,5 +1,10 @@
 package dev.edge.guard;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
+
 /**
  * What a {@code Host} header and an absolute-form request target may be: a DNS-style name (letters,
  * digits, {@code -}, {@code _}, dot-separated labels of 1-63, an optional trailing dot), an IPv4
@@ -12,6 +17,36 @@ final class HostRules {
   private static final int MAX_LABEL = 63;
 
   private HostRules() {}
+
+  /**
+   * Why the Host of a request is unacceptable, or null: more than one, none on HTTP/1.1, an invalid
+   * value, or an absolute-form target whose authority is malformed or differs from it.
+   */
+  static String problem(HttpHeaders headers, HttpVersion version, String uri) {
+    List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+    if (hosts.size() > 1) {
+      return "more than one Host header";
+    }
+    String host = hosts.isEmpty() ? null : hosts.get(0);
+    if (host == null && HttpVersion.HTTP_1_1.equals(version)) {
+      return "missing Host header";
+    }
+    String invalid = host == null ? null : invalid(host);
+    if (invalid != null) {
+      return invalid;
+    }
+    int scheme = uri.isEmpty() || uri.charAt(0) == '/' ? 0 : schemeLength(uri);
+    if (scheme > 0) {
+      String authority = uri.substring(scheme, authorityEnd(uri, scheme));
+      if (authority.indexOf('@') >= 0 || invalid(authority) != null) {
+        return "malformed authority in an absolute-form target";
+      }
+      if (host != null && !agrees(authority, host, scheme == 8)) {
+        return "absolute-form target authority differs from Host";
+      }
+    }
+    return null;
+  }
 
   /** Why {@code host} is not a valid {@code Host} value, or null if it is. */
   static String invalid(String host) {

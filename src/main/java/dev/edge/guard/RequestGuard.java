@@ -9,10 +9,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
-import java.util.List;
 import java.util.Map;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
@@ -82,7 +80,7 @@ public final class RequestGuard {
                     .maxHeaderSize(limits.maxHeaderBytes() + CODEC_SLACK)
                     .validateHeaders(true))
         .idleTimeout(limits.idleTimeout())
-        .doOnChannelInit((observer, channel, remote) -> guard(channel, remote));
+        .doOnChannelInit((observer, channel, remote) -> guard(channel, channel.remoteAddress()));
   }
 
   private void guard(Channel channel, SocketAddress remote) {
@@ -111,11 +109,14 @@ public final class RequestGuard {
    */
   public void check(HttpServerRequest req) {
     HttpHeaders headers = req.requestHeaders();
-    String host = host(req, headers);
     String uri = req.uri();
+    String hostProblem = HostRules.problem(headers, req.version(), uri);
+    if (hostProblem != null) {
+      throw reject(req, Reason.BAD_HOST, hostProblem);
+    }
     String path = RequestPaths.pathOf(uri);
     if (!uri.startsWith("/")) {
-      path = target(req, uri, host);
+      path = target(req, uri);
     }
     String pathProblem = PathRules.invalid(path);
     if (pathProblem != null) {
@@ -136,38 +137,12 @@ public final class RequestGuard {
     }
   }
 
-  private String host(HttpServerRequest req, HttpHeaders headers) {
-    List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-    if (hosts.size() > 1) {
-      throw reject(req, Reason.BAD_HOST, "more than one Host header");
-    }
-    if (hosts.isEmpty()) {
-      if (HttpVersion.HTTP_1_1.equals(req.version())) {
-        throw reject(req, Reason.BAD_HOST, "missing Host header");
-      }
-      return null;
-    }
-    String host = hosts.get(0);
-    String problem = HostRules.invalid(host);
-    if (problem != null) {
-      throw reject(req, Reason.BAD_HOST, problem);
-    }
-    return host;
-  }
-
-  /** The path of a target that is not origin-form, or a rejection. */
-  private String target(HttpServerRequest req, String uri, String host) {
+  /** The path of a target that is not origin-form (its authority already checked), or a refusal. */
+  private String target(HttpServerRequest req, String uri) {
     int scheme = HostRules.schemeLength(uri);
     if (scheme > 0) {
       int end = HostRules.authorityEnd(uri, scheme);
-      String authority = uri.substring(scheme, end);
-      if (authority.indexOf('@') >= 0 || HostRules.invalid(authority) != null) {
-        throw reject(req, Reason.BAD_HOST, "malformed authority in an absolute-form target");
-      }
-      if (host != null && !HostRules.agrees(authority, host, scheme == 8)) {
-        throw reject(req, Reason.BAD_HOST, "absolute-form target authority differs from Host");
-      }
-      return RequestPaths.pathOf(HostRules.originFormIfAgrees(uri, authority));
+      return RequestPaths.pathOf(HostRules.originFormIfAgrees(uri, uri.substring(scheme, end)));
     }
     if (uri.equals("*") && HttpMethod.OPTIONS.equals(req.method())) {
       return "/";

@@ -39,6 +39,8 @@ final class ResponseTracker extends ChannelDuplexHandler {
   private boolean closeAfterResponse;
   private boolean switched;
   private boolean answered;
+  private boolean swallowing;
+  private boolean refusing;
 
   private Rejection pending;
   private String pendingId;
@@ -59,7 +61,22 @@ final class ResponseTracker extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (refusing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (swallowing) {
+      swallowing = !(msg instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (msg instanceof HttpRequest request) {
+      String hostProblem =
+          HostRules.problem(request.headers(), request.protocolVersion(), request.uri());
+      if (hostProblem != null) {
+        refuseDecoded(request, hostProblem);
+        return;
+      }
       requestsUp++;
       String uri = request.uri();
       if (!uri.isEmpty() && uri.charAt(0) != '/') {
@@ -145,6 +162,7 @@ final class ResponseTracker extends ChannelDuplexHandler {
    * the refused request's own response has started or finished, the connection just closes.
    */
   void reject(Rejection why, String requestId, boolean headUp) {
+    refusing = true;
     String id = events.rejected(why.reason(), why.detail(), requestId, ctx.channel());
     if (headUp && responsesDone >= requestsUp) {
       closeNow();
@@ -161,6 +179,18 @@ final class ResponseTracker extends ChannelDuplexHandler {
         writeRejection();
       }
     }
+  }
+
+  /**
+   * Refuses a request whose Host is bad before Reactor Netty sees it (it parses Host itself and
+   * would answer a bare 400): the request and its body are dropped, nothing after it is read.
+   */
+  private void refuseDecoded(HttpRequest request, String problem) {
+    String id = request.headers().get(dev.edge.observe.RequestIds.HEADER);
+    swallowing = !(request instanceof LastHttpContent);
+    ReferenceCountUtil.release(request);
+    guard.stop();
+    reject(new Rejection(dev.edge.EdgeException.Reason.BAD_HOST, problem), id, false);
   }
 
   private void writeRejection() {

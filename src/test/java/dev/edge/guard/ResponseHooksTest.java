@@ -70,13 +70,16 @@ class ResponseHooksTest {
   }
 
   @Test
-  void anAbsoluteFormTargetThatAgreesWithHostBecomesOriginForm() {
+  void anAbsoluteFormTargetThatAgreesWithHostBecomesOriginFormAndOneThatDoesNotIsRefused() {
     GuardedChannel ch =
         new GuardedChannel(GuardLimits.defaults())
             .send("GET HTTP://Example.COM:80/a/b?c=d HTTP/1.1\r\nHost: example.com\r\n\r\n")
             .send("GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n")
             .send("GET http://evil.example/x HTTP/1.1\r\nHost: example.com\r\n\r\n");
-    assertThat(ch.seen).containsExactly("GET /a/b?c=d", "GET /", "GET http://evil.example/x");
+    assertThat(ch.seen).containsExactly("GET /a/b?c=d", "GET /");
+    assertThat(ch.responses())
+        .extracting(GuardedChannel.Response::reason)
+        .containsExactly(null, null, "bad_host");
   }
 
   @Test
