@@ -46,7 +46,6 @@ final class ChunkParser implements ByteProcessor {
   private static final Rejection NO_CRLF = Rejection.badFraming("chunk data not followed by CRLF");
 
   private final long maxBody;
-  private final Rejection tooLarge;
   private final HeadParser trailers;
 
   private int state;
@@ -61,8 +60,6 @@ final class ChunkParser implements ByteProcessor {
   ChunkParser(long maxBody, HeadParser trailers) {
     this.maxBody = maxBody;
     this.trailers = trailers;
-    this.tooLarge =
-        new Rejection(Reason.BODY_TOO_LARGE, "chunked body larger than " + maxBody + " bytes");
   }
 
   /** Starts a new chunked body. */
@@ -184,7 +181,8 @@ final class ChunkParser implements ByteProcessor {
       return fail(BARE_CR);
     }
     if (size > maxBody - total) {
-      return fail(tooLarge);
+      return fail(
+          new Rejection(Reason.BODY_TOO_LARGE, "chunked body larger than " + maxBody + " bytes"));
     }
     total += size;
     if (size == 0) {

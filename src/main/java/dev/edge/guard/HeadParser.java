@@ -73,8 +73,6 @@ final class HeadParser implements ByteProcessor {
 
   private final int maxTarget;
   private final int maxHeaderBytes;
-  private final Rejection targetTooLong;
-  private final Rejection headersTooLarge;
 
   private int state;
   private int count;
@@ -89,11 +87,6 @@ final class HeadParser implements ByteProcessor {
   HeadParser(int maxTarget, int maxHeaderBytes) {
     this.maxTarget = maxTarget;
     this.maxHeaderBytes = maxHeaderBytes;
-    this.targetTooLong =
-        new Rejection(Reason.URI_TOO_LONG, "request target longer than " + maxTarget + " bytes");
-    this.headersTooLarge =
-        new Rejection(
-            Reason.HEADERS_TOO_LARGE, "header section larger than " + maxHeaderBytes + " bytes");
   }
 
   /** Starts a new request head. */
@@ -168,7 +161,9 @@ final class HeadParser implements ByteProcessor {
 
   private boolean headerByte(byte b) {
     if (++headerBytes > maxHeaderBytes) {
-      return fail(headersTooLarge);
+      return fail(
+          new Rejection(
+              Reason.HEADERS_TOO_LARGE, "header section larger than " + maxHeaderBytes + " bytes"));
     }
     switch (state) {
       case FIELD_START:
@@ -227,7 +222,11 @@ final class HeadParser implements ByteProcessor {
     if (Chars.isControl(b)) {
       return fail(b == CR || b == LF ? BAD_VERSION : TARGET_CTL);
     }
-    return ++count > maxTarget ? fail(targetTooLong) : true;
+    if (++count > maxTarget) {
+      return fail(
+          new Rejection(Reason.URI_TOO_LONG, "request target longer than " + maxTarget + " bytes"));
+    }
+    return true;
   }
 
   private boolean version(byte b) {

@@ -34,7 +34,6 @@ final class MessageScanner {
   private final HeadParser head;
   private final ChunkParser chunks;
   private final long maxBody;
-  private final Rejection tooLarge;
   private Rejection everyHead;
 
   private int phase = HEAD;
@@ -51,10 +50,6 @@ final class MessageScanner {
             limits.maxBodyBytes(),
             new HeadParser(limits.maxRequestTarget(), limits.maxHeaderBytes()));
     this.maxBody = limits.maxBodyBytes();
-    this.tooLarge =
-        new Rejection(
-            Reason.BODY_TOO_LARGE,
-            "Content-Length larger than " + limits.maxBodyBytes() + " bytes");
     head.resetForRequest();
   }
 
@@ -183,7 +178,8 @@ final class MessageScanner {
       return BAD_CL;
     }
     if (v.contentLength > maxBody) {
-      return tooLarge;
+      return new Rejection(
+          Reason.BODY_TOO_LARGE, "Content-Length larger than " + maxBody + " bytes");
     }
     return null;
   }
