@@ -180,7 +180,7 @@ final class ChunkParser implements ByteProcessor {
     if (b != HeadParser.LF) {
       return fail(BARE_CR);
     }
-    if (size > maxBody - total) {
+    if (maxBody > 0 && size > maxBody - total) {
       return fail(
           new Rejection(Reason.BODY_TOO_LARGE, "chunked body larger than " + maxBody + " bytes"));
     }

@@ -15,8 +15,8 @@ import java.util.Objects;
  *     without a response
  * @param bodyIdleTimeout longest silence inside a request body while the edge wants to read it;
  *     then the connection is closed
- * @param maxBodyBytes largest request body; larger → {@code 413 body_too_large} (by {@code
- *     Content-Length} before the body is read, or mid-stream for a chunked body)
+ * @param maxBodyBytes largest request body, 0 for no limit; larger → {@code 413 body_too_large} (by
+ *     {@code Content-Length} before the body is read, or mid-stream for a chunked body)
  * @param maxConnectionsPerClient most concurrent connections from one client IP address, 0 for no
  *     limit; over → {@code 429 too_many_connections} and close
  * @param hsts add {@code Strict-Transport-Security} to responses on HTTPS connections

@@ -177,7 +177,7 @@ final class MessageScanner {
     if (v.contentLengthMalformed) {
       return BAD_CL;
     }
-    if (v.contentLength > maxBody) {
+    if (maxBody > 0 && v.contentLength > maxBody) {
       return new Rejection(
           Reason.BODY_TOO_LARGE, "Content-Length larger than " + maxBody + " bytes");
     }

@@ -128,7 +128,7 @@ public final class RequestGuard {
       if (declared < 0) {
         throw reject(req, Reason.BAD_FRAMING, "malformed Content-Length");
       }
-      if (declared > limits.maxBodyBytes()) {
+      if (limits.maxBodyBytes() > 0 && declared > limits.maxBodyBytes()) {
         throw reject(
             req,
             Reason.BODY_TOO_LARGE,

@@ -60,6 +60,23 @@ class LimitsTest {
   }
 
   @Test
+  void aBodyLimitOfZeroMeansNoLimit() {
+    GuardLimits unlimited = limits(0, Duration.ofSeconds(10), Duration.ofSeconds(30));
+    GuardedChannel byLength =
+        new GuardedChannel(unlimited)
+            .send("POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nabc");
+    GuardedChannel chunked =
+        new GuardedChannel(unlimited)
+            .send(
+                "POST /v HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "ffffffffff\r\nabc");
+    assertThat(byLength.seen).containsExactly("POST /u");
+    assertThat(chunked.seen).containsExactly("POST /v");
+    assertThat(byLength.counter.snapshot().values()).containsOnly(0L);
+    assertThat(chunked.counter.snapshot().values()).containsOnly(0L);
+  }
+
+  @Test
   void connectionsPerClientAreCountedUntilTheyClose() throws Exception {
     ClientConnections connections = new ClientConnections(2);
     InetSocketAddress client = new InetSocketAddress(InetAddress.getByName("192.0.2.7"), 5000);
