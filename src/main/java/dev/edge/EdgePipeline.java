@@ -8,6 +8,7 @@ import dev.edge.control.MetricsEndpoint;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.HeaderRules;
 import dev.edge.edgefile.RouteAction;
+import dev.edge.guard.RequestGuard;
 import dev.edge.observe.AccessLog;
 import dev.edge.observe.DashboardEndpoint;
 import dev.edge.observe.EdgeMetrics;
@@ -41,6 +42,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * <ol>
  *   <li>request id: keep the client's sane {@code X-Request-Id} or make one; it goes on every
  *       response;
+ *   <li>guard: what the byte-level checks before the codec could not see (Host rules, path encoding
+ *       and climbing, body size by {@code Content-Length}) → 4xx ({@link RequestGuard});
  *   <li>built-in endpoints, on every host: {@code /server}, {@code /status} (public); {@code
  *       /diagnostics}, {@code /metrics}, the page under {@code /_edge/}, {@code /control/reload}
  *       (loopback or admin token);
@@ -70,6 +73,7 @@ public final class EdgePipeline {
   private final EdgeMetrics metrics;
   private final AccessLog accessLog;
   private final RateLimiter limiter;
+  private final RequestGuard guard;
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean closing;
 
@@ -83,7 +87,8 @@ public final class EdgePipeline {
       ErrorResponder errors,
       EdgeMetrics metrics,
       AccessLog accessLog,
-      RateLimiter limiter) {
+      RateLimiter limiter,
+      RequestGuard guard) {
     this.config = config;
     this.workers = workers;
     this.upstreams = upstreams;
@@ -93,6 +98,7 @@ public final class EdgePipeline {
     this.metrics = metrics;
     this.accessLog = accessLog;
     this.limiter = limiter;
+    this.guard = guard;
   }
 
   /**
@@ -149,6 +155,12 @@ public final class EdgePipeline {
   }
 
   private Mono<Void> route(HttpServerRequest req, HttpServerResponse res, Exchange exchange) {
+    try {
+      guard.check(req);
+    } catch (EdgeException e) {
+      exchange.rejectionCounted();
+      throw e;
+    }
     String rawPath = RequestPaths.pathOf(req.uri());
     Mono<Void> builtIn = builtIn(rawPath, req, res);
     if (builtIn != null) {
@@ -231,7 +243,10 @@ public final class EdgePipeline {
   private Mono<Void> respondToError(
       Throwable error, HttpServerRequest req, HttpServerResponse res, Exchange exchange) {
     Reason reason = ErrorResponder.reasonOf(error, res);
-    if (reason != null && metrics != null && !res.hasSentHeaders()) {
+    if (reason != null
+        && metrics != null
+        && !res.hasSentHeaders()
+        && !exchange.isRejectionCounted()) {
       metrics.rejected(exchange.app(), reason.code());
     }
     return errors.respond(error, req, res, exchange.requestId());

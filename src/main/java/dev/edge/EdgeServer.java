@@ -1,6 +1,7 @@
 package dev.edge;
 
 import dev.edge.config.EdgeOptions;
+import dev.edge.guard.RequestGuard;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.observe.EdgeMetrics;
@@ -48,6 +49,7 @@ public final class EdgeServer implements SmartLifecycle {
 
   private final EdgeOptions options;
   private final EdgePipeline pipeline;
+  private final RequestGuard guard;
   private final ConfigReloader reloader;
   private final SocketDirectory sockets;
   private final EdgeEvents events;
@@ -61,6 +63,7 @@ public final class EdgeServer implements SmartLifecycle {
   public EdgeServer(
       EdgeOptions options,
       EdgePipeline pipeline,
+      RequestGuard guard,
       ConfigReloader reloader,
       SocketDirectory sockets,
       EdgeEvents events,
@@ -68,6 +71,7 @@ public final class EdgeServer implements SmartLifecycle {
       PrintStream console) {
     this.options = options;
     this.pipeline = pipeline;
+    this.guard = guard;
     this.reloader = reloader;
     this.sockets = sockets;
     this.events = events;
@@ -77,7 +81,7 @@ public final class EdgeServer implements SmartLifecycle {
 
   @Override
   public void start() {
-    HttpServer server = EdgeWorker.keepReading(HttpServer.create());
+    HttpServer server = guard.install(EdgeWorker.keepReading(HttpServer.create()));
     if (!options.trustedProxies().isEmpty()) {
       server = server.forwarded(forwardedBy(new ClientAddresses(options.trustedProxies())));
     }

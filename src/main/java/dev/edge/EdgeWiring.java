@@ -5,11 +5,14 @@ import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
 import dev.edge.control.DiagnosticsEndpoint;
 import dev.edge.control.MetricsEndpoint;
+import dev.edge.guard.RejectionCounter;
+import dev.edge.guard.RequestGuard;
 import dev.edge.observe.AccessLog;
 import dev.edge.observe.DashboardEndpoint;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.observe.EdgeMetrics;
+import dev.edge.observe.Exchange;
 import dev.edge.observe.StatusEndpoint;
 import dev.edge.pool.PoolSnapshot;
 import dev.edge.pool.WorkerSlot;
@@ -129,6 +132,11 @@ public class EdgeWiring {
             new ControlEndpoint(reloader, access, json),
             new DashboardEndpoint(),
             access);
+    RejectionCounter rejections =
+        options.metrics()
+            ? new RejectionCounter(reason -> metrics.rejected(Exchange.NONE, reason.code()))
+            : new RejectionCounter();
+    RequestGuard guard = new RequestGuard(options.guard(), rejections);
     EdgePipeline pipeline =
         new EdgePipeline(
             reloader::active,
@@ -143,11 +151,13 @@ public class EdgeWiring {
                 ? null
                 : new RateLimiter(
                     new RateLimit(options.rateLimit(), options.rateLimitWindow()),
-                    System::nanoTime));
+                    System::nanoTime),
+            guard);
     server.set(
         new EdgeServer(
             options,
             pipeline,
+            guard,
             reloader,
             sockets,
             events,

@@ -1,5 +1,6 @@
 package dev.edge.config;
 
+import dev.edge.guard.GuardLimits;
 import dev.edge.ratelimit.Cidr;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.util.List;
  * @param rateLimit requests each client may make per {@code rateLimitWindow}; 0 = no limit
  * @param rateLimitWindow the rate limiter's window
  * @param trustedProxies networks whose {@code X-Forwarded-For} is believed
+ * @param guard request size and time limits the request guard enforces
  */
 public record EdgeOptions(
     int httpPort,
@@ -58,7 +60,8 @@ public record EdgeOptions(
     boolean metrics,
     int rateLimit,
     Duration rateLimitWindow,
-    List<Cidr> trustedProxies) {
+    List<Cidr> trustedProxies,
+    GuardLimits guard) {
 
   /** How a worker listens. */
   public enum Transport {

@@ -1,6 +1,7 @@
 package dev.edge.config;
 
 import dev.edge.config.EdgeOptions.Transport;
+import dev.edge.guard.GuardLimits;
 import dev.edge.ratelimit.Cidr;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,13 @@ public final class OptionsParser {
           new Option("worker-java-options", "(see docs)", "JVM options separated by spaces"),
           new Option("json-logging", "false", "true or false"),
           new Option("no-access-log", "false (access log on)", "true or false"),
+          new Option("header-timeout-ms", "10000", "milliseconds 1-3600000"),
+          new Option("idle-timeout-ms", "60000", "milliseconds 1-86400000"),
+          new Option("body-idle-timeout-ms", "30000", "milliseconds 1-3600000"),
+          new Option("max-body-mb", "10", "an integer 0-1048576 (MiB; 0 = no limit)"),
+          new Option("max-header-bytes", "16384", "an integer 1024-1048576"),
+          new Option("max-connections-per-client", "0 (no limit)", "an integer 0-1000000"),
+          new Option("hsts", "false", "true or false"),
           new Option("rate-limit", "0 (off)", "requests per window per client, 0-1000000000"),
           new Option("rate-limit-window-ms", "60000", "milliseconds 1-86400000"),
           new Option(
@@ -140,7 +148,8 @@ public final class OptionsParser {
         !bool("no-metrics", false),
         integer("rate-limit", 0, 0, 1_000_000_000),
         Duration.ofMillis(integer("rate-limit-window-ms", 60_000, 1, 86_400_000)),
-        trustedProxies());
+        trustedProxies(),
+        guardLimits());
   }
 
   private Path edgefile(Path app) {
@@ -156,6 +165,18 @@ public final class OptionsParser {
       throw invalid("edgefile", value, expected("edgefile"));
     }
     return path;
+  }
+
+  private GuardLimits guardLimits() {
+    return new GuardLimits(
+        GuardLimits.DEFAULT_MAX_REQUEST_TARGET,
+        integer("max-header-bytes", GuardLimits.DEFAULT_MAX_HEADER_BYTES, 1024, 1_048_576),
+        millis("header-timeout-ms", 10_000),
+        Duration.ofMillis(integer("idle-timeout-ms", 60_000, 1, 86_400_000)),
+        millis("body-idle-timeout-ms", 30_000),
+        integer("max-body-mb", 10, 0, 1_048_576) * 1024L * 1024L,
+        integer("max-connections-per-client", 0, 0, 1_000_000),
+        bool("hsts", false));
   }
 
   private List<Cidr> trustedProxies() {

@@ -20,6 +20,7 @@ public final class Exchange {
   private long bytes = -1;
   private boolean waited;
   private boolean builtIn;
+  private boolean counted;
 
   /** Starts the record of a request with id {@code requestId}. */
   public Exchange(String requestId) {
@@ -50,6 +51,16 @@ public final class Exchange {
   /** Whether this was a built-in endpoint (not counted in the request metrics). */
   public boolean isBuiltIn() {
     return builtIn;
+  }
+
+  /** Its rejection was already counted where it was decided (the request guard). */
+  public void rejectionCounted() {
+    this.counted = true;
+  }
+
+  /** Whether its rejection was already counted. */
+  public boolean isRejectionCounted() {
+    return counted;
   }
 
   /** Whether the request waited in an app's queue. */

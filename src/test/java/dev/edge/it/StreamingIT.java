@@ -26,7 +26,9 @@ class StreamingIT {
 
   @BeforeAll
   static void start() throws Exception {
-    edge = EdgeProcess.start(List.of("-Xmx48m", "-XX:MaxDirectMemorySize=32m"), "--workers=1");
+    edge =
+        EdgeProcess.start(
+            List.of("-Xmx48m", "-XX:MaxDirectMemorySize=32m"), "--workers=1", "--max-body-mb=0");
     edge.awaitReady(1);
   }
 

@@ -1,0 +1,377 @@
+package dev.edge.guard;
+
+import dev.edge.EdgeException.Reason;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The byte-level half of the guard, placed before Reactor Netty's HTTP codec: every inbound byte is
+ * scanned by a {@link MessageScanner} before the codec sees it, and only bytes the scanner accepted
+ * are passed on (the same buffers or slices of them, never copies). A request head is held until it
+ * is complete and valid, and the bytes of one read burst are held until its end, so a request whose
+ * head and malformed body arrive together never reaches the codec, let alone a worker.
+ *
+ * <p>On a violation it forwards the complete requests before the bad one, drops the rest and lets
+ * the {@link ResponseTracker} answer once the earlier responses are out. It also runs the header
+ * timeout (from the connection's start for the first request, from a request's first byte for later
+ * ones; while a head is incomplete it keeps reading by itself, since the codec has seen nothing to
+ * ask for more) and the body idle timeout (only while the edge is actually asking for bytes, and
+ * not while a client waits for {@code 100 Continue}).
+ *
+ * <p>All state is confined to the channel's event loop.
+ */
+final class GuardHandler extends ChannelDuplexHandler {
+
+  /** How long a rejected connection keeps draining input after its response before closing. */
+  static final Duration LINGER = Duration.ofSeconds(1);
+
+  private static final Rejection HEAD_TIMEOUT =
+      new Rejection(Reason.REQUEST_TIMEOUT, "request head not received in time");
+  private static final Rejection DATA_AFTER_UPGRADE =
+      Rejection.badFraming("data after an upgrade request before its response");
+
+  private final GuardLimits limits;
+  private final GuardEvents events;
+  private final MessageScanner scanner;
+  private final long headerTimeout;
+  private final long bodyIdleTimeout;
+  private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(4);
+  private ResponseTracker tracker;
+  private ChannelHandlerContext ctx;
+
+  private long received;
+  private long scanned;
+  private long forwarded;
+  private boolean passthrough;
+  private boolean rejected;
+
+  private ScheduledFuture<?> timer;
+  private long timerAt;
+  private long headDeadline;
+  private long headIndex;
+  private long bodyIndex = -1;
+  private boolean awaitingContinue;
+  private long lastBodyByte;
+  private boolean readPending;
+  private long readRequested;
+
+  GuardHandler(GuardLimits limits, GuardEvents events) {
+    this.limits = limits;
+    this.events = events;
+    this.scanner = new MessageScanner(limits);
+    this.headerTimeout = limits.headerTimeout().toNanos();
+    this.bodyIdleTimeout = limits.bodyIdleTimeout().toNanos();
+  }
+
+  void tracker(ResponseTracker tracker) {
+    this.tracker = tracker;
+  }
+
+  /** Refuses every request on this connection (too many connections from its client). */
+  void rejectEveryHead(Rejection why) {
+    scanner.rejectEveryHead(why);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    headDeadline = System.nanoTime() + headerTimeout;
+    headIndex = 0;
+    arm(headDeadline);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf buf)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    readPending = false;
+    if (rejected) {
+      buf.release();
+      return;
+    }
+    if (passthrough && pending.isEmpty()) {
+      ctx.fireChannelRead(buf);
+      return;
+    }
+    if (!buf.isReadable()) {
+      buf.release();
+      return;
+    }
+    pending.add(buf);
+    received += buf.readableBytes();
+    if (passthrough) {
+      return;
+    }
+    if (scanner.paused()) {
+      if (received - scanner.messageStart() > limits.maxHeaderBytes()) {
+        reject(DATA_AFTER_UPGRADE);
+      }
+      return;
+    }
+    scanPending();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (!rejected) {
+      forwardUpTo(passthrough ? received : acceptedEnd());
+    }
+    ctx.fireChannelReadComplete();
+    if (!rejected && !passthrough && scanner.inHead() && !ctx.channel().config().isAutoRead()) {
+      // The codec saw nothing of this head, so Reactor Netty will not ask for the rest of it.
+      read(ctx);
+    }
+  }
+
+  @Override
+  public void read(ChannelHandlerContext ctx) {
+    if (!readPending) {
+      readPending = true;
+      readRequested = System.nanoTime();
+    }
+    ctx.read();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cleanUp();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cleanUp();
+  }
+
+  /** Scans pending bytes not scanned yet; rejects, or updates the timers. */
+  private void scanPending() {
+    long offset = forwarded;
+    Rejection rejection = null;
+    for (ByteBuf buf : pending) {
+      long end = offset + buf.readableBytes();
+      if (end > scanned) {
+        int from = buf.readerIndex() + (int) (scanned - offset);
+        rejection = scanner.scan(buf, from, buf.writerIndex(), scanned);
+        if (rejection != null) {
+          break;
+        }
+        if (scanner.paused()) {
+          scanned = scanner.messageStart();
+          break;
+        }
+        scanned = end;
+      }
+      offset = end;
+    }
+    if (rejection != null) {
+      reject(rejection);
+    } else {
+      updateTimers(System.nanoTime());
+    }
+  }
+
+  private void updateTimers(long now) {
+    long index = scanner.messageIndex();
+    if (scanner.inBody() || scanner.paused()) {
+      headDeadline = 0;
+    } else if (index != headIndex) {
+      headIndex = index;
+      headDeadline = scanner.inHead() ? now + headerTimeout : 0;
+    } else if (headDeadline == 0 && scanner.inHead()) {
+      headDeadline = now + headerTimeout;
+    }
+    if (headDeadline != 0) {
+      arm(headDeadline);
+    }
+    if (scanner.inBody()) {
+      if (bodyIndex != index) {
+        bodyIndex = index;
+        awaitingContinue = scanner.expectsContinue();
+      }
+      lastBodyByte = now;
+      arm(now + bodyIdleTimeout);
+    }
+  }
+
+  private void arm(long deadline) {
+    if (timer != null && timerAt - deadline <= 0) {
+      return;
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    timerAt = deadline;
+    timer =
+        ctx.executor()
+            .schedule(
+                this::onTimer, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void onTimer() {
+    timer = null;
+    if (rejected || passthrough || !ctx.channel().isActive()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (headDeadline != 0 && now - headDeadline >= 0) {
+      if (scanner.inHead()) {
+        reject(HEAD_TIMEOUT);
+        return;
+      } else if (scanner.messageIndex() == 0 && !scanner.inBody() && !scanner.paused()) {
+        events.silentClose(ctx.channel(), "no request within the header timeout");
+        ctx.close();
+        return;
+      } else {
+        headDeadline = 0;
+      }
+    }
+    if (scanner.inBody() && !awaitingContinue) {
+      long idleSince = Math.max(lastBodyByte, readRequested);
+      if (readWanted() && now - idleSince >= bodyIdleTimeout) {
+        events.bodyTimeout(ctx.channel(), scanner.requestId());
+        ctx.close();
+        return;
+      }
+      arm(readWanted() ? idleSince + bodyIdleTimeout : now + bodyIdleTimeout);
+    }
+    if (headDeadline != 0) {
+      arm(headDeadline);
+    }
+  }
+
+  /**
+   * Where the bytes the codec may see end: everything scanned, except an incomplete head, which is
+   * held until it is complete and valid (so the codec never sees a partial head it could act on
+   * when the connection closes).
+   */
+  private long acceptedEnd() {
+    return scanner.inHead() ? scanner.messageStart() : scanned;
+  }
+
+  private boolean readWanted() {
+    return readPending || ctx.channel().config().isAutoRead();
+  }
+
+  /**
+   * Stops passing bytes on: the tracker refused a request the codec already decoded (its Host), so
+   * nothing after it may be read as a request.
+   */
+  void stop() {
+    rejected = true;
+    cancelTimer();
+    releasePending();
+  }
+
+  /** Refuses the current request: forwards the complete ones before it and drops the rest. */
+  private void reject(Rejection why) {
+    rejected = true;
+    cancelTimer();
+    forwardUpTo(scanner.messageStart());
+    releasePending();
+    boolean headUp = scanner.headEnd() >= 0 && scanner.headEnd() <= forwarded;
+    tracker.reject(why, scanner.requestId(), headUp);
+  }
+
+  /**
+   * Passes bytes up to {@code limit} to the codec. State is updated before each buffer goes up,
+   * since the codec may answer at once and come back here (a resumed scan).
+   */
+  private void forwardUpTo(long limit) {
+    while (forwarded < limit && !pending.isEmpty()) {
+      ByteBuf buf = pending.peek();
+      int length = buf.readableBytes();
+      int n = (int) Math.min(length, limit - forwarded);
+      ByteBuf out = n == length ? pending.poll() : buf.readRetainedSlice(n);
+      forwarded += n;
+      ctx.fireChannelRead(out);
+    }
+  }
+
+  // ---- called by the ResponseTracker, on the event loop ----
+
+  /** A {@code 100 Continue} went out: the client may now send the body, so its idle clock runs. */
+  void continueSent() {
+    if (awaitingContinue) {
+      awaitingContinue = false;
+      lastBodyByte = System.nanoTime();
+      arm(lastBodyByte + bodyIdleTimeout);
+    }
+  }
+
+  /**
+   * Whether request number {@code index} (0-based) is still waiting for {@code 100 Continue}: if
+   * its final response goes out now, the client may or may not send the body, so the connection
+   * must close after it.
+   */
+  boolean awaitingContinue(long index) {
+    return awaitingContinue && scanner.inBody() && scanner.messageIndex() == index;
+  }
+
+  /** Every response so far is complete; a paused scanner (upgrade refused) goes on scanning. */
+  void responsesComplete() {
+    if (scanner.paused() && !rejected && !passthrough) {
+      scanner.resume();
+      scanPending();
+      if (!rejected) {
+        forwardUpTo(acceptedEnd());
+        ctx.fireChannelReadComplete();
+      }
+    }
+  }
+
+  /** The connection switched protocols (101): the rest is not HTTP/1 and passes unscanned. */
+  void switchedProtocols() {
+    passthrough = true;
+    cancelTimer();
+    ctx.executor()
+        .execute(
+            () -> {
+              if (!pending.isEmpty() && ctx.channel().isActive()) {
+                forwardUpTo(received);
+                ctx.fireChannelReadComplete();
+              }
+            });
+  }
+
+  /** After the rejection went out: stop sending, drain what the client still sends, then close. */
+  void linger() {
+    if (ctx.channel() instanceof DuplexChannel duplex && ctx.channel().isActive()) {
+      ctx.channel().config().setAutoRead(true);
+      duplex.shutdownOutput();
+      ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      ctx.close();
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private void releasePending() {
+    while (!pending.isEmpty()) {
+      pending.poll().release();
+    }
+  }
+
+  private void cleanUp() {
+    cancelTimer();
+    releasePending();
+  }
+}

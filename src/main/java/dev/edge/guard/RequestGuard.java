@@ -1,0 +1,179 @@
+package dev.edge.guard;
+
+import dev.edge.EdgeException;
+import dev.edge.EdgeException.Reason;
+import dev.edge.observe.RequestIds;
+import dev.edge.route.RequestPaths;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslHandler;
+import java.net.SocketAddress;
+import java.util.Map;
+import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The request guard: everything the edge refuses before routing. {@link #install} puts the
+ * byte-level checks, limits and timeouts on the listener; {@link #check} runs the per-request rules
+ * that need the parsed request. Rejections are problem responses with the reasons of {@link Reason}
+ * ({@code bad_framing}, {@code bad_host}, {@code bad_header}, {@code uri_too_long}, {@code
+ * headers_too_large}, {@code bad_path}, {@code body_too_large}, {@code request_timeout}, {@code
+ * too_many_connections}), counted in the {@link RejectionCounter}, logged on {@code edge.guard},
+ * and they close the connection.
+ */
+public final class RequestGuard {
+
+  /** Name of the byte-level handler in the channel pipeline (before the HTTP codec). */
+  public static final String SCANNER = "edge.guard.scanner";
+
+  /** Name of the message-level handler in the channel pipeline (after the HTTP codec). */
+  public static final String TRACKER = "edge.guard.tracker";
+
+  /**
+   * Room above the guard's own limits for Netty's codec, so the guard's checks always fire first.
+   */
+  static final int CODEC_SLACK = 1024;
+
+  private static final Map<String, String> CLOSE = Map.of("Connection", "close");
+  private static final Rejection TOO_MANY =
+      new Rejection(
+          Reason.TOO_MANY_CONNECTIONS, "too many concurrent connections from this client address");
+
+  private final GuardLimits limits;
+  private final GuardEvents events;
+  private final HstsHook hsts;
+  private final ClientConnections connections;
+
+  /** A guard enforcing {@code limits}, counting what it refuses in {@code rejections}. */
+  public RequestGuard(GuardLimits limits, RejectionCounter rejections) {
+    this.limits = limits;
+    this.events = new GuardEvents(rejections);
+    this.hsts = new HstsHook(limits.hsts());
+    this.connections =
+        limits.maxConnectionsPerClient() > 0
+            ? new ClientConnections(limits.maxConnectionsPerClient())
+            : null;
+  }
+
+  /** The limits this guard enforces. */
+  public GuardLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Applies everything connection-level to the edge's listener: the byte-level scanner before the
+   * HTTP codec (framing, request line and header syntax, sizes, header and body timeouts), codec
+   * limits above the guard's, the keep-alive idle timeout, per-client connection counting, and the
+   * response hook after the codec ({@code Server} removed, HSTS, ordered rejections).
+   */
+  public HttpServer install(HttpServer server) {
+    return server
+        .httpRequestDecoder(
+            spec ->
+                spec.maxInitialLineLength(limits.maxRequestTarget() + CODEC_SLACK)
+                    .maxHeaderSize(limits.maxHeaderBytes() + CODEC_SLACK)
+                    .validateHeaders(true))
+        .idleTimeout(limits.idleTimeout())
+        .doOnChannelInit((observer, channel, remote) -> guard(channel, channel.remoteAddress()));
+  }
+
+  private void guard(Channel channel, SocketAddress remote) {
+    ChannelPipeline pipeline = channel.pipeline();
+    if (pipeline.get(NettyPipeline.HttpCodec) == null || pipeline.get(SCANNER) != null) {
+      return;
+    }
+    GuardHandler scanner = new GuardHandler(limits, events);
+    ResponseTracker tracker =
+        new ResponseTracker(scanner, events, hsts, pipeline.get(SslHandler.class) != null);
+    scanner.tracker(tracker);
+    pipeline.addBefore(NettyPipeline.HttpCodec, SCANNER, scanner);
+    pipeline.addAfter(NettyPipeline.HttpCodec, TRACKER, tracker);
+    if (connections != null && !connections.admit(channel, remote)) {
+      scanner.rejectEveryHead(TOO_MANY);
+    }
+  }
+
+  /**
+   * The per-request rules that need the parsed request, run before routing: exactly one valid
+   * {@code Host} (required on HTTP/1.1), an absolute-form target's authority agreeing with it, a
+   * path with valid percent-encoding that never climbs above the root however often it is decoded,
+   * and a {@code Content-Length} within the body limit.
+   *
+   * @throws EdgeException with {@code Connection: close} for the first rule broken
+   */
+  public void check(HttpServerRequest req) {
+    HttpHeaders headers = req.requestHeaders();
+    String uri = req.uri();
+    String hostProblem = HostRules.problem(headers, req.version(), uri);
+    if (hostProblem != null) {
+      throw reject(req, Reason.BAD_HOST, hostProblem);
+    }
+    String path = RequestPaths.pathOf(uri);
+    if (!uri.startsWith("/")) {
+      path = target(req, uri);
+    }
+    String pathProblem = PathRules.invalid(path);
+    if (pathProblem != null) {
+      throw reject(req, Reason.BAD_PATH, pathProblem);
+    }
+    String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+    if (length != null) {
+      long declared = declaredLength(length);
+      if (declared < 0) {
+        throw reject(req, Reason.BAD_FRAMING, "malformed Content-Length");
+      }
+      if (limits.maxBodyBytes() > 0 && declared > limits.maxBodyBytes()) {
+        throw reject(
+            req,
+            Reason.BODY_TOO_LARGE,
+            "Content-Length larger than " + limits.maxBodyBytes() + " bytes");
+      }
+    }
+  }
+
+  /** The path of a target that is not origin-form (its authority already checked), or a refusal. */
+  private String target(HttpServerRequest req, String uri) {
+    int scheme = HostRules.schemeLength(uri);
+    if (scheme > 0) {
+      int end = HostRules.authorityEnd(uri, scheme);
+      return RequestPaths.pathOf(HostRules.originFormIfAgrees(uri, uri.substring(scheme, end)));
+    }
+    if (uri.equals("*") && HttpMethod.OPTIONS.equals(req.method())) {
+      return "/";
+    }
+    throw reject(req, Reason.BAD_PATH, "request target is not a path");
+  }
+
+  /** The value of a Content-Length of 1-18 digits, else -1. */
+  private static long declaredLength(String length) {
+    String digits = length.trim();
+    if (digits.isEmpty() || digits.length() > FieldValues.MAX_LENGTH_DIGITS) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = 0; i < digits.length(); i++) {
+      char c = digits.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  private EdgeException reject(HttpServerRequest req, Reason reason, String detail) {
+    String id =
+        req instanceof HttpServerResponse res ? res.responseHeaders().get(RequestIds.HEADER) : null;
+    if (id == null) {
+      id = req.requestHeaders().get(RequestIds.HEADER);
+    }
+    events.rejected(reason, detail, id, req instanceof Connection c ? c.channel() : null);
+    return new EdgeException(reason, detail, CLOSE);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.edge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client sending its request head one byte at a time is cut at the header timeout (2 s here) with
+ * a 408, however steadily the bytes come, while other clients are served throughout.
+ */
+class SlowlorisIT {
+
+  private static final long HEADER_TIMEOUT_MS = 2000;
+  private static EdgeProcess edge;
+
+  @BeforeAll
+  static void start() throws Exception {
+    edge =
+        EdgeProcess.startReady(
+            1, "--workers=1", "--header-timeout-ms=" + HEADER_TIMEOUT_MS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    edge.close();
+  }
+
+  @Test
+  void aSlowHeadIsCutAtTheHeaderTimeoutWhileOthersAreServed() throws Exception {
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<Integer> statuses = new CopyOnWriteArrayList<>();
+    Thread others =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                try {
+                  HttpResponse<String> r = edge.get("/hello");
+                  statuses.add(r.statusCode());
+                  Thread.sleep(100);
+                } catch (Exception e) {
+                  statuses.add(-1);
+                }
+              }
+            });
+    others.start();
+    byte[] head = "GET /hello HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes();
+    long started;
+    long cutAfter;
+    GuardSocket.Response response;
+    try (GuardSocket slow = new GuardSocket(edge.port(), 20_000)) {
+      started = System.nanoTime();
+      Thread feeder =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 1000; i++) {
+                    slow.send(new byte[] {i < head.length ? head[i] : (byte) 'x'});
+                    Thread.sleep(250);
+                  }
+                } catch (Exception e) {
+                  // the edge closed the connection: expected
+                }
+              });
+      feeder.setDaemon(true);
+      feeder.start();
+      response = slow.read();
+      cutAfter = (System.nanoTime() - started) / 1_000_000;
+      assertThat(slow.closedByServer()).isTrue();
+    }
+    running.set(false);
+    others.join(10_000);
+    assertThat(response.status()).isEqualTo(408);
+    assertThat(response.reason()).isEqualTo("request_timeout");
+    assertThat(cutAfter).isBetween(HEADER_TIMEOUT_MS - 100, HEADER_TIMEOUT_MS + 1500);
+    assertThat(statuses).hasSizeGreaterThan(5).containsOnly(200);
+    assertThat(edge.lines("rejected request ")).anyMatch(l -> l.contains("request_timeout"));
+  }
+
+  @Test
+  void aConnectionThatSendsNothingIsClosedWithoutAnAnswer() throws Exception {
+    try (GuardSocket idle = new GuardSocket(edge.port(), 20_000)) {
+      long started = System.nanoTime();
+      assertThat(idle.closedByServer()).isTrue();
+      long after = (System.nanoTime() - started) / 1_000_000;
+      assertThat(after).isBetween(HEADER_TIMEOUT_MS - 100, HEADER_TIMEOUT_MS + 1500);
+    }
+    HttpResponse<String> still = edge.get("/hello");
+    assertThat(still.statusCode()).isEqualTo(200);
+  }
+}
