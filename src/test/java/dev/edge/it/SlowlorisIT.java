@@ -21,9 +21,7 @@ class SlowlorisIT {
 
   @BeforeAll
   static void start() throws Exception {
-    edge =
-        EdgeProcess.startReady(
-            1, "--workers=1", "--header-timeout-ms=" + HEADER_TIMEOUT_MS);
+    edge = EdgeProcess.startReady(1, "--workers=1", "--header-timeout-ms=" + HEADER_TIMEOUT_MS);
   }
 
   @AfterAll
