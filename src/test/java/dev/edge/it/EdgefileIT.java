@@ -81,7 +81,8 @@ class EdgefileIT {
               - {path: /version, app: legacy, methods: [GET]}
         """
             .replace("UPSTREAM", upstream.url()));
-    edge = EdgeProcess.start(List.of(), "--edgefile=" + edgefile);
+    // a short keep-alive idle timeout: open WebSockets must not be cut by it
+    edge = EdgeProcess.start(List.of(), "--edgefile=" + edgefile, "--idle-timeout-ms=1000");
     edge.awaitApps(Map.of("web", 1, "api", 1, "legacy", 1));
   }
 
@@ -225,7 +226,7 @@ class EdgefileIT {
   }
 
   @Test
-  void aReloadKeepsOpenWebSocketsAndRunningWorkers() throws Exception {
+  void aReloadAndTheIdleTimeoutKeepOpenWebSocketsAndRunningWorkers() throws Exception {
     LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
     WebSocket socket =
         HttpClient.newHttpClient()
@@ -251,6 +252,7 @@ class EdgefileIT {
     assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
     assertThat(json(reload).get("result").asString()).isIn("applied", "unchanged");
     assertThat(json(reload).get("started")).isEmpty();
+    Thread.sleep(2500);
     socket.sendText("after", true).get(5, TimeUnit.SECONDS);
     assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("after");
     assertThat(json(edge.get("example.test", "/worker")).get("pid").asLong()).isEqualTo(pidBefore);
