@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -109,19 +108,29 @@ public final class AccessLog {
   }
 
   static String human(Entry e) {
-    return Instant.ofEpochMilli(e.epochMillis())
-        + " "
-        + String.format(Locale.ROOT, "%.2fms", e.totalNanos() / 1e6)
-        + " "
-        + e.status()
-        + " "
-        + (e.contentType() == null ? "-" : e.contentType())
-        + " "
-        + (e.bytes() < 0 ? "-" : e.bytes() + "B")
-        + " "
-        + e.method()
-        + " "
-        + e.path();
+    StringBuilder line = new StringBuilder(96);
+    Timestamps.append(line, e.epochMillis());
+    line.append(' ');
+    appendMillis(line, e.totalNanos());
+    line.append("ms ").append(e.status()).append(' ');
+    line.append(e.contentType() == null ? "-" : e.contentType()).append(' ');
+    if (e.bytes() < 0) {
+      line.append('-');
+    } else {
+      line.append(e.bytes()).append('B');
+    }
+    return line.append(' ').append(e.method()).append(' ').append(e.path()).toString();
+  }
+
+  /** Appends {@code nanos} as milliseconds with two decimals ({@code 1.24}), rounded half up. */
+  static void appendMillis(StringBuilder line, long nanos) {
+    long hundredths = (nanos + 5_000) / 10_000;
+    line.append(hundredths / 100).append('.');
+    long fraction = hundredths % 100;
+    if (fraction < 10) {
+      line.append('0');
+    }
+    line.append(fraction);
   }
 
   String json(Entry e) {

@@ -39,6 +39,12 @@ class ObservabilityIT {
       assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
       assertThat(holder.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       assertThat(edge.get("/status").statusCode()).isEqualTo(200);
+      RawHttp.Response smuggled =
+          RawHttp.exchange(
+              edge.port(),
+              "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                  + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+      assertThat(smuggled.status()).isEqualTo(400);
 
       JsonNode doc = EdgeProcess.JSON.readTree(edge.get("/diagnostics").body());
       assertThat(doc.propertyNames())
@@ -65,6 +71,7 @@ class ObservabilityIT {
       assertThat(metrics.get("queue").get("shed").asLong()).isEqualTo(1);
       assertThat(metrics.get("rejected").get("queue_timeout").asLong()).isEqualTo(2);
       assertThat(metrics.get("rejected").get("queue_full").asLong()).isEqualTo(1);
+      assertThat(metrics.get("rejected").get("bad_framing").asLong()).isEqualTo(1);
       assertThat(metrics.get("latency").get("p99").asDouble()).isGreaterThan(2.0);
       JsonNode app = doc.get("apps").get(0);
       assertThat(app.get("id").asString()).isEqualTo("demo");
@@ -97,6 +104,7 @@ class ObservabilityIT {
           .contains("edge_queue_shed_total{app=\"demo\"} 1.0")
           .contains("edge_queue_timeouts_total{app=\"demo\"} 2.0")
           .contains("edge_rejections_total{reason=\"queue_full\"} 1.0")
+          .contains("edge_rejections_total{reason=\"bad_framing\"} 1.0")
           .contains("edge_worker_starts_total{app=\"demo\"} 1.0")
           .contains("edge_request_duration_seconds_bucket{app=\"demo\",le=\"+Inf\"} 8")
           .contains("edge_inflight_worker{app=\"demo\",worker=\"1\"}");
