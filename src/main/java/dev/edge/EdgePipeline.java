@@ -21,6 +21,7 @@ import dev.edge.ratelimit.RateLimiter;
 import dev.edge.route.HostNames;
 import dev.edge.route.Redirects;
 import dev.edge.route.RequestPaths;
+import dev.edge.route.RouteLimits;
 import dev.edge.route.RouteMatch;
 import dev.edge.runtime.ActiveConfig;
 import dev.edge.runtime.AppRuntime;
@@ -52,6 +53,7 @@ import reactor.netty.http.server.HttpServerResponse;
  *   <li>route: read the active config snapshot once (the request finishes on it even if a reload
  *       swaps it meanwhile) and match host, decoded path and method ({@code 404 no_route}, {@code
  *       405});
+ *   <li>route limits: the route's own body limit and rate limit, if any ({@link RouteLimits});
  *   <li>action: {@code app} → a worker of the app's pool ({@link WorkerForwarder}: lease, queue or
  *       shed, send, stream back); {@code proxy} → an external upstream ({@link UpstreamProxy});
  *       {@code static} → a file ({@link StaticFiles}); {@code redirect} → {@link Redirects}; the
@@ -74,6 +76,7 @@ public final class EdgePipeline {
   private final AccessLog accessLog;
   private final RateLimiter limiter;
   private final RequestGuard guard;
+  private final RouteLimits routeLimits = new RouteLimits();
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean closing;
 
@@ -183,13 +186,21 @@ public final class EdgePipeline {
                 RequestPaths.decode(rawPath),
                 req.method().name());
     Route route = match.route();
+    long maxBody = route.limits().isNone() ? -1 : routeLimits.enforce(route, req, res);
     HeaderRules headers = route.headers();
     RouteAction action = route.action();
     if (action instanceof RouteAction.ToApp app) {
       exchange.routed(route.field(), app.app());
       AppRuntime runtime = snapshot.apps().get(app.app());
       return workers.forward(
-          runtime.pool(), runtime.app().timeouts(), route.timeouts(), req, res, exchange, headers);
+          runtime.pool(),
+          runtime.app().timeouts(),
+          route.timeouts(),
+          req,
+          res,
+          exchange,
+          headers,
+          maxBody);
     }
     exchange.routed(route.field(), null);
     if (action instanceof RouteAction.Proxy proxy) {
@@ -200,7 +211,8 @@ public final class EdgePipeline {
           res,
           exchange.requestId(),
           headers.request(),
-          headers.response());
+          headers.response(),
+          maxBody);
     }
     if (action instanceof RouteAction.Static target) {
       return files.serve(target, rawRemainder(rawPath, match), req, res, headers.response());

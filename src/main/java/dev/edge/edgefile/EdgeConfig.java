@@ -33,6 +33,7 @@ public record EdgeConfig(int version, Map<String, AppDef> apps, Map<String, Site
    * @param action what it does
    * @param headers request and response header edits (empty when none)
    * @param timeouts resolved timeouts (route, else site, else app, else edge)
+   * @param limits the route's own limits (route, else site), {@link Limits#NONE} when none
    */
   public record Route(
       String field,
@@ -42,5 +43,6 @@ public record EdgeConfig(int version, Map<String, AppDef> apps, Map<String, Site
       int priority,
       RouteAction action,
       HeaderRules headers,
-      Timeouts timeouts) {}
+      Timeouts timeouts,
+      Limits limits) {}
 }

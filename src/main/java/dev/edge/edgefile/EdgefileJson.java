@@ -105,6 +105,13 @@ public final class EdgefileJson {
     headers.put("response", edits(route.headers().response()));
     out.put("headers", headers);
     out.put("timeouts", timeouts(route.timeouts()));
+    if (!route.limits().isNone()) {
+      Map<String, Object> limits = new LinkedHashMap<>();
+      limits.put("maxBody", route.limits().maxBodyBytes());
+      limits.put("rateLimit", route.limits().rateLimit());
+      limits.put("rateLimitWindow", Values.format(route.limits().rateLimitWindow()));
+      out.put("limits", limits);
+    }
     return out;
   }
 

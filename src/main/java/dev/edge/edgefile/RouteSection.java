@@ -6,14 +6,14 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.Node;
 
-/** One route of a site: path, methods, priority, action, header edits and timeouts. */
+/** One route of a site: path, methods, priority, action, header edits, timeouts and limits. */
 final class RouteSection {
 
   private static final List<String> KEYS =
       Stream.of(
               List.of("path", "methods", "priority"),
               ActionSection.KEYS,
-              List.of("headers", "timeouts"))
+              List.of("headers", "timeouts", "limits"))
           .flatMap(List::stream)
           .toList();
 
@@ -33,6 +33,7 @@ final class RouteSection {
    * @param action the action, or null
    * @param headers the header edits, or null
    * @param timeouts the timeout components set on the route (null ones unset), or null
+   * @param limits the limits set on the route
    * @param ok whether the route is valid
    */
   record Draft(
@@ -44,6 +45,7 @@ final class RouteSection {
       RouteAction action,
       HeaderRules headers,
       Timeouts timeouts,
+      Limits limits,
       boolean ok) {}
 
   /** Reads the route at {@code node}; null when it is not a mapping (reported). */
@@ -72,6 +74,7 @@ final class RouteSection {
         HeaderSection.read(fields.get("headers"), fields.field("headers"), problems);
     Timeouts timeouts =
         PoolSection.timeouts(fields.get("timeouts"), fields.field("timeouts"), problems);
+    Limits limits = LimitsSection.read(fields.get("limits"), fields.field("limits"), problems);
     return new Draft(
         field,
         fields.node(),
@@ -81,6 +84,7 @@ final class RouteSection {
         action,
         headers,
         timeouts,
+        limits,
         problems.count() == before);
   }
 

@@ -74,7 +74,7 @@ final class SitesSection {
         Fields.read(
             entry.value(),
             "sites." + name,
-            List.of("hosts", "timeouts", "routes"),
+            List.of("hosts", "timeouts", "limits", "routes"),
             "a site: a mapping with hosts and routes",
             problems);
     if (fields == null) {
@@ -83,6 +83,7 @@ final class SitesSection {
     List<String> hosts = hosts(fields, entry.key());
     Timeouts timeouts =
         PoolSection.timeouts(fields.get("timeouts"), fields.field("timeouts"), problems);
+    Limits limits = LimitsSection.read(fields.get("limits"), fields.field("limits"), problems);
     List<RouteSection.Draft> drafts = routes(fields, entry.key());
     Conflicts.shadowed(drafts, problems);
     if (hosts == null || drafts.isEmpty() || !drafts.stream().allMatch(RouteSection.Draft::ok)) {
@@ -90,12 +91,13 @@ final class SitesSection {
     }
     List<EdgeConfig.Route> routes = new ArrayList<>();
     for (RouteSection.Draft draft : drafts) {
-      routes.add(route(draft, timeouts));
+      routes.add(route(draft, timeouts, limits));
     }
     return new EdgeConfig.Site(name, hosts, List.copyOf(routes));
   }
 
-  private EdgeConfig.Route route(RouteSection.Draft draft, Timeouts siteTimeouts) {
+  private EdgeConfig.Route route(
+      RouteSection.Draft draft, Timeouts siteTimeouts, Limits siteLimits) {
     Timeouts base = edge.timeouts();
     if (draft.action() instanceof RouteAction.ToApp toApp && apps.defs().containsKey(toApp.app())) {
       base = apps.defs().get(toApp.app()).timeouts();
@@ -110,7 +112,8 @@ final class SitesSection {
         draft.priority(),
         draft.action(),
         draft.headers(),
-        timeouts);
+        timeouts,
+        draft.limits().over(siteLimits));
   }
 
   private List<String> hosts(Fields site, Node siteKey) {
@@ -175,7 +178,16 @@ final class SitesSection {
       if (draft == null) {
         drafts.add(
             new RouteSection.Draft(
-                field + "[" + i + "]", items.get(i), null, null, null, null, null, null, false));
+                field + "[" + i + "]",
+                items.get(i),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Limits.NONE,
+                false));
       } else {
         drafts.add(draft);
       }

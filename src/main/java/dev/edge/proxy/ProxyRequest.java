@@ -40,6 +40,9 @@ final class ProxyRequest {
   /** Whether one resend after a failure past sending is still allowed (bodyless, safe method). */
   final AtomicBoolean mayResend;
 
+  /** The route's own request body limit, or -1. */
+  final long maxBodyBytes;
+
   /** Whether some try failed after the request had been sent. */
   volatile boolean failedAfterSend;
 
@@ -51,7 +54,9 @@ final class ProxyRequest {
       HttpServerResponse res,
       String requestId,
       Edits requestEdits,
-      Edits responseEdits) {
+      Edits responseEdits,
+      long maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
     this.target = target;
     this.timeouts = timeouts;
     this.req = req;

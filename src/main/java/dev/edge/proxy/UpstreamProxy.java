@@ -79,11 +79,32 @@ public final class UpstreamProxy {
       String requestId,
       HeaderRules.Edits requestEdits,
       HeaderRules.Edits responseEdits) {
+    return forward(target, timeouts, req, res, requestId, requestEdits, responseEdits, -1);
+  }
+
+  /** Like the other {@code forward}, with a request body limit of the route's own (-1: none). */
+  public Mono<Void> forward(
+      RouteAction.Proxy target,
+      Timeouts timeouts,
+      HttpServerRequest req,
+      HttpServerResponse res,
+      String requestId,
+      HeaderRules.Edits requestEdits,
+      HeaderRules.Edits responseEdits,
+      long maxBodyBytes) {
     return Mono.defer(
         () -> {
           ProxyRequest request =
               new ProxyRequest(
-                  health, target, timeouts, req, res, requestId, requestEdits, responseEdits);
+                  health,
+                  target,
+                  timeouts,
+                  req,
+                  res,
+                  requestId,
+                  requestEdits,
+                  responseEdits,
+                  maxBodyBytes);
           if (request.candidates.isEmpty()) {
             return Mono.error(
                 new EdgeException(Reason.UPSTREAM_UNAVAILABLE, "the route has no upstreams"));
@@ -139,7 +160,9 @@ public final class UpstreamProxy {
               HttpHeaders outbound = clientReq.requestHeaders();
               outbound.clear();
               request.outboundHeaders(upstream, outbound);
-              return request.hasBody ? out.send(req.receive().retain()) : out;
+              return request.hasBody
+                  ? out.send(RequestBodies.limited(req.receive().retain(), request.maxBodyBytes))
+                  : out;
             })
         .responseConnection((response, connection) -> Mono.just(new Answer(response, connection)))
         .singleOrEmpty()

@@ -64,6 +64,7 @@ public final class WorkerForwarder {
    *     the relayed bytes are noted
    * @param headers the route's header edits, applied after the edge's own request headers and
    *     before the response headers go out
+   * @param maxBodyBytes the route's own request body limit ({@code 413} past it), or -1
    */
   public Mono<Void> forward(
       AppPool pool,
@@ -72,7 +73,8 @@ public final class WorkerForwarder {
       HttpServerRequest req,
       HttpServerResponse res,
       Exchange exchange,
-      HeaderRules headers) {
+      HeaderRules headers,
+      long maxBodyBytes) {
     boolean hasBody = ForwardedHeaders.hasBody(req);
     Forwarding forwarding =
         new Forwarding(
@@ -85,7 +87,8 @@ public final class WorkerForwarder {
             routeTimeouts.queue(),
             routeTimeouts.read(),
             !routeTimeouts.read().equals(appTimeouts.read()),
-            headers);
+            headers,
+            maxBodyBytes);
     return attempt(1, forwarding, null);
   }
 
@@ -136,7 +139,10 @@ public final class WorkerForwarder {
               if (forwarding.overridesRead()) {
                 clientReq.responseTimeout(forwarding.readTimeout());
               }
-              return forwarding.hasBody() ? out.send(req.receive().retain()) : out;
+              return forwarding.hasBody()
+                  ? out.send(
+                      RequestBodies.limited(req.receive().retain(), forwarding.maxBodyBytes()))
+                  : out;
             })
         .responseConnection(
             (response, connection) -> {
@@ -150,6 +156,9 @@ public final class WorkerForwarder {
   }
 
   private Throwable classify(Throwable error, boolean sent, Lease lease, Forwarding forwarding) {
+    if (error instanceof EdgeException) {
+      return error;
+    }
     WorkerSlot worker = lease.worker();
     if (ForwardedHeaders.causedBy(error, ReadTimeoutException.class)) {
       return new EdgeException(
@@ -202,6 +211,7 @@ public final class WorkerForwarder {
    * @param readTimeout the route's read timeout
    * @param overridesRead whether it differs from the app's (which the worker clients apply)
    * @param headers the route's header edits
+   * @param maxBodyBytes the route's request body limit, or -1
    */
   private record Forwarding(
       AppPool pool,
@@ -213,7 +223,8 @@ public final class WorkerForwarder {
       Duration queueTimeout,
       Duration readTimeout,
       boolean overridesRead,
-      HeaderRules headers) {}
+      HeaderRules headers,
+      long maxBodyBytes) {}
 
   /** A worker's response whose headers arrived; its body is still on the connection. */
   private record Upstream(HttpClientResponse response, Connection connection) {}

@@ -10,6 +10,7 @@ import dev.edge.edgefile.EdgeConfig.Site;
 import dev.edge.edgefile.EdgefileLocator;
 import dev.edge.edgefile.EdgefileReader;
 import dev.edge.edgefile.HeaderRules;
+import dev.edge.edgefile.Limits;
 import dev.edge.edgefile.PathPattern;
 import dev.edge.edgefile.Problem;
 import dev.edge.edgefile.RouteAction;
@@ -150,7 +151,8 @@ public final class ConfigSource {
             0,
             new RouteAction.ToApp(app.id()),
             HeaderRules.NONE,
-            defaults.timeouts());
+            defaults.timeouts(),
+            Limits.NONE);
     return new EdgeConfig(
         1,
         Map.of(app.id(), app),

@@ -70,6 +70,12 @@ class EdgefileIT {
                   response: {set: {X-Site: main}, remove: [X-Upstream]}
               - path: /down/*
                 proxy: http://127.0.0.1:9
+              - path: /limited/*
+                proxy: UPSTREAM
+                limits: {maxBody: 1kb, rateLimit: 2, rateLimitWindow: 1m}
+              - path: /echo
+                app: web
+                limits: {maxBody: 1kb}
               - path: /ws
                 proxy: UPSTREAM
               - path: /*
@@ -194,6 +200,44 @@ class EdgefileIT {
   }
 
   @Test
+  void routeLimitsCapBodiesAndRatePerClient() throws Exception {
+    String big = "x".repeat(2048);
+    RawHttp.Response tooBig =
+        RawHttp.exchange(
+            edge.port(),
+            "POST /limited/up HTTP/1.1\r\nHost: example.test\r\nContent-Length: 2048\r\n\r\n"
+                + big);
+    assertThat(tooBig.status()).isEqualTo(413);
+    assertThat(tooBig.body()).contains("\"reason\":\"body_too_large\"");
+    RawHttp.Response chunked =
+        RawHttp.exchange(
+            edge.port(),
+            "POST /echo HTTP/1.1\r\nHost: example.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "800\r\n"
+                + big
+                + "\r\n0\r\n\r\n");
+    assertThat(chunked.status()).isEqualTo(413);
+    RawHttp.Response small =
+        RawHttp.exchange(
+            edge.port(),
+            "POST /echo HTTP/1.1\r\nHost: example.test\r\nContent-Length: 5\r\n"
+                + "Connection: close\r\n\r\nhello");
+    assertThat(small.status()).isEqualTo(200);
+    assertThat(small.body()).isEqualTo("hello");
+
+    // the refused upload above was this client's first request on /limited/*
+    HttpResponse<String> second = edge.get("example.test", "/limited/a");
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.headers().firstValue("RateLimit-Limit")).hasValue("2");
+    assertThat(second.headers().firstValue("RateLimit-Remaining")).hasValue("0");
+    HttpResponse<String> third = edge.get("example.test", "/limited/c");
+    assertThat(third.statusCode()).isEqualTo(429);
+    assertThat(json(third).get("reason").asString()).isEqualTo("rate_limited");
+    assertThat(third.headers().firstValue("Retry-After")).hasValue("30");
+    assertThat(edge.get("example.test", "/ext/still-open").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void webSocketsPassThroughTheProxyBothWays() throws Exception {
     LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
     CompletableFuture<Integer> closed = new CompletableFuture<>();
@@ -265,7 +309,7 @@ class EdgefileIT {
     assertThat(config.get("version").asString()).hasSize(12);
     assertThat(config.get("apps").asInt()).isEqualTo(3);
     assertThat(config.get("sites").asInt()).isEqualTo(2);
-    assertThat(config.get("routes").asInt()).isEqualTo(8);
+    assertThat(config.get("routes").asInt()).isEqualTo(10);
     assertThat(config.get("source").asString()).endsWith("Edgefile");
   }
 

@@ -9,6 +9,7 @@ import dev.edge.edgefile.EdgeConfig;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.EdgeConfig.Site;
 import dev.edge.edgefile.HeaderRules;
+import dev.edge.edgefile.Limits;
 import dev.edge.edgefile.PathPattern;
 import dev.edge.edgefile.RouteAction;
 import dev.edge.edgefile.Timeouts;
@@ -43,7 +44,8 @@ class RouteTableTest {
         priority,
         new RouteAction.ToApp(name),
         HeaderRules.NONE,
-        T);
+        T,
+        Limits.NONE);
   }
 
   private static final RouteTable TABLE = table();
