@@ -78,7 +78,7 @@ public final class EdgeMetrics {
   private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
   private final MeterRegistry registry;
-  private final Map<String, Counter[]> requestCounters = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter[]>> requestCounters = new ConcurrentHashMap<>();
   private final Map<String, AppMeters> apps = new ConcurrentHashMap<>();
   private final Map<String, Counter> other = new ConcurrentHashMap<>();
   private final LongAdder requests = new LongAdder();
@@ -270,9 +270,15 @@ public final class EdgeMetrics {
   }
 
   private Counter requestCounter(String app, String route, int method, int statusClass) {
-    Counter[] counters =
-        requestCounters.computeIfAbsent(
-            app + '\u0000' + route, k -> new Counter[METHODS.length * STATUS_CLASSES.length]);
+    Map<String, Counter[]> byRoute = requestCounters.get(app);
+    if (byRoute == null) {
+      byRoute = requestCounters.computeIfAbsent(app, k -> new ConcurrentHashMap<>());
+    }
+    Counter[] counters = byRoute.get(route);
+    if (counters == null) {
+      counters =
+          byRoute.computeIfAbsent(route, k -> new Counter[METHODS.length * STATUS_CLASSES.length]);
+    }
     int index = method * STATUS_CLASSES.length + statusClass;
     Counter counter = counters[index];
     if (counter == null) {
