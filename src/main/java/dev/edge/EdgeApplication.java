@@ -125,7 +125,7 @@ public class EdgeApplication {
     for (Option option : OptionsParser.OPTIONS) {
       text.append(
           String.format(
-              "  --%-22s %s (default: %s)%n",
+              "  --%-28s %s (default: %s)%n",
               option.name(), option.expected(), option.defaultValue()));
     }
     return text.toString();
