@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ConfigReloader {
 
   /** How long newly started apps must stay READY after activation. */
-  static final Duration VERIFY_WINDOW = Duration.ofMillis(500);
+  static final Duration VERIFY_WINDOW = Duration.ofSeconds(1);
 
   /** Stage waits this much longer than an app's start timeout for all its workers. */
   static final Duration STAGE_MARGIN = Duration.ofSeconds(2);
