@@ -17,6 +17,7 @@ import dev.edge.observe.RequestIds;
 import dev.edge.observe.StatusEndpoint;
 import dev.edge.proxy.UpstreamProxy;
 import dev.edge.proxy.WorkerForwarder;
+import dev.edge.ratelimit.ClientAddresses;
 import dev.edge.ratelimit.RateLimiter;
 import dev.edge.route.HostNames;
 import dev.edge.route.Redirects;
@@ -27,7 +28,6 @@ import dev.edge.runtime.ActiveConfig;
 import dev.edge.runtime.AppRuntime;
 import dev.edge.statics.StaticFiles;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -171,11 +171,7 @@ public final class EdgePipeline {
       return builtIn;
     }
     if (limiter != null) {
-      RateLimiter.Decision decision = limiter.acquire(clientOf(req));
-      if (!decision.allowed()) {
-        throw decision.rejection();
-      }
-      decision.addHeadersTo(res.responseHeaders());
+      limiter.admit(ClientAddresses.peerAddress(req.remoteAddress()), res.responseHeaders());
     }
     ActiveConfig snapshot = config.get();
     RouteMatch match =
@@ -268,8 +264,9 @@ public final class EdgePipeline {
     active.decrementAndGet();
     int status = res.status().code();
     String method = req.method().name();
+    long total = System.nanoTime() - exchange.startNanos();
     if (metrics != null && !exchange.isBuiltIn()) {
-      metrics.record(exchange, method, status);
+      metrics.record(exchange, method, status, total);
     }
     if (accessLog != null) {
       long bytes = exchange.bytes();
@@ -281,7 +278,7 @@ public final class EdgePipeline {
           new AccessLog.Entry(
               System.currentTimeMillis(),
               exchange,
-              System.nanoTime() - exchange.startNanos(),
+              total,
               method,
               RequestPaths.pathOf(req.uri()),
               status,
@@ -297,13 +294,6 @@ public final class EdgePipeline {
     } catch (NumberFormatException e) {
       return -1;
     }
-  }
-
-  private static InetAddress clientOf(HttpServerRequest req) {
-    SocketAddress address = req.remoteAddress();
-    return address instanceof InetSocketAddress inet && inet.getAddress() != null
-        ? inet.getAddress()
-        : InetAddress.getLoopbackAddress();
   }
 
   private static String ip(SocketAddress address) {

@@ -178,7 +178,7 @@ public final class EdgeServer implements SmartLifecycle {
         grace.toMillis(),
         "activeRequests",
         pipeline.activeRequests());
-    closeWatcher();
+    AppWatcher.closeQuietly(watcher);
     DisposableServer current = listener;
     if (current != null) {
       current.channel().close().syncUninterruptibly();
@@ -207,18 +207,6 @@ public final class EdgeServer implements SmartLifecycle {
         Thread.currentThread().interrupt();
         return;
       }
-    }
-  }
-
-  private void closeWatcher() {
-    AppWatcher current = watcher;
-    if (current == null) {
-      return;
-    }
-    try {
-      current.close();
-    } catch (IOException e) {
-      // The watch service is gone either way.
     }
   }
 

@@ -88,7 +88,7 @@ public final class DiagnosticsEndpoint {
     for (int i = 0; i < runtimes.size(); i++) {
       AppRuntime runtime = runtimes.get(i);
       PoolSnapshot pool = runtime.pool().snapshot();
-      boolean degraded = pool.ready() == 0 || pool.abandoned() > 0;
+      boolean degraded = pool.degraded();
       healthy &= !degraded;
       ready += pool.ready();
       inflight += pool.inflight();

@@ -75,7 +75,7 @@ public final class StatusEndpoint {
     boolean healthy = true;
     for (AppPool pool : pools.get()) {
       PoolSnapshot snapshot = pool.snapshot();
-      boolean degraded = snapshot.ready() == 0 || snapshot.abandoned() > 0;
+      boolean degraded = snapshot.degraded();
       healthy &= !degraded;
       Map<String, Object> app = new LinkedHashMap<>();
       app.put("id", snapshot.appId());

@@ -18,4 +18,10 @@ public record PoolSnapshot(
     int inflight,
     int queueDepth,
     int abandoned,
-    long generation) {}
+    long generation) {
+
+  /** Whether the app is degraded: no READY worker, or a worker slot given up. */
+  public boolean degraded() {
+    return ready == 0 || abandoned > 0;
+  }
+}

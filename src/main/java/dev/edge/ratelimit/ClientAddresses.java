@@ -111,7 +111,8 @@ public final class ClientAddresses {
     return false;
   }
 
-  private static InetAddress peerAddress(SocketAddress peer) {
+  /** The address of a socket peer; the loopback address for a non-IP peer (a Unix socket). */
+  public static InetAddress peerAddress(SocketAddress peer) {
     if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
       return inet.getAddress();
     }

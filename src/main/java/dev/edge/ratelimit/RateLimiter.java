@@ -88,6 +88,20 @@ public final class RateLimiter {
     return limit;
   }
 
+  /**
+   * Takes one request for {@code client}: adds the {@code RateLimit-*} headers to {@code
+   * responseHeaders} when it is allowed.
+   *
+   * @throws EdgeException {@code 429 rate_limited} when it is not
+   */
+  public void admit(InetAddress client, HttpHeaders responseHeaders) {
+    Decision decision = acquire(client);
+    if (!decision.allowed()) {
+      throw decision.rejection();
+    }
+    decision.addHeadersTo(responseHeaders);
+  }
+
   /** Takes one request for client; never blocks. */
   public Decision acquire(InetAddress client) {
     byte[] address = client.getAddress();

@@ -4,12 +4,10 @@ import dev.edge.EdgeException;
 import dev.edge.EdgeException.Reason;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.Limits;
+import dev.edge.ratelimit.ClientAddresses;
 import dev.edge.ratelimit.RateLimit;
 import dev.edge.ratelimit.RateLimiter;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.netty.http.server.HttpServerRequest;
@@ -40,11 +38,8 @@ public final class RouteLimits {
   public long enforce(Route route, HttpServerRequest req, HttpServerResponse res) {
     Limits limits = route.limits();
     if (limits.rateLimit() > 0) {
-      RateLimiter.Decision decision = limiter(route, limits).acquire(clientOf(req));
-      if (!decision.allowed()) {
-        throw decision.rejection();
-      }
-      decision.addHeadersTo(res.responseHeaders());
+      limiter(route, limits)
+          .admit(ClientAddresses.peerAddress(req.remoteAddress()), res.responseHeaders());
     }
     long max = limits.maxBodyBytes();
     if (max >= 0) {
@@ -75,12 +70,5 @@ public final class RouteLimits {
     } catch (NumberFormatException e) {
       return Long.MAX_VALUE;
     }
-  }
-
-  private static InetAddress clientOf(HttpServerRequest req) {
-    SocketAddress address = req.remoteAddress();
-    return address instanceof InetSocketAddress inet && inet.getAddress() != null
-        ? inet.getAddress()
-        : InetAddress.getLoopbackAddress();
   }
 }

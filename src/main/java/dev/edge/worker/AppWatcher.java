@@ -153,6 +153,18 @@ public final class AppWatcher implements AutoCloseable {
     debouncer.shutdownNow();
   }
 
+  /** Closes {@code watcher} if there is one; the watch service is gone either way. */
+  public static void closeQuietly(AppWatcher watcher) {
+    if (watcher == null) {
+      return;
+    }
+    try {
+      watcher.close();
+    } catch (IOException e) {
+      // nothing is watched any more either way
+    }
+  }
+
   /** One watched pattern. */
   private record Target(Path base, java.util.function.Predicate<Path> test) {
     boolean matches(Path path) {

@@ -383,7 +383,7 @@ public final class WorkerSupervisor implements PoolListener {
    * SIGKILL to those still alive after {@code grace}. Blocks up to {@code grace}.
    */
   public void stop(Duration grace) {
-    closeWatcher();
+    AppWatcher.closeQuietly(watcher);
     List<WorkerProcess> workers;
     try {
       workers =
@@ -423,18 +423,6 @@ public final class WorkerSupervisor implements PoolListener {
       }
     }
     spawner.shutdownNow();
-  }
-
-  private void closeWatcher() {
-    AppWatcher current = watcher;
-    if (current == null) {
-      return;
-    }
-    try {
-      current.close();
-    } catch (IOException e) {
-      // The watch service is gone either way.
-    }
   }
 
   private static void deleteSocket(Path socket) {
