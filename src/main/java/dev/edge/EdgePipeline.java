@@ -189,14 +189,7 @@ public final class EdgePipeline {
       exchange.routed(route.field(), app.app());
       AppRuntime runtime = snapshot.apps().get(app.app());
       return workers.forward(
-          runtime.pool(),
-          runtime.app().timeouts(),
-          route.timeouts(),
-          req,
-          res,
-          exchange,
-          headers,
-          maxBody);
+          runtime.pool(), route.timeouts(), req, res, exchange, headers, maxBody);
     }
     exchange.routed(route.field(), null);
     if (action instanceof RouteAction.Proxy proxy) {

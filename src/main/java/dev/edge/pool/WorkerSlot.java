@@ -1,9 +1,5 @@
 package dev.edge.pool;
 
-import io.netty.channel.EventLoop;
-import java.util.function.Function;
-import reactor.netty.http.client.HttpClient;
-
 /**
  * One worker as the scheduler sees it: identity, routing state and in-flight count.
  *
@@ -15,7 +11,7 @@ public final class WorkerSlot {
   private final long id;
   private final long generation;
   private final int maxInflight;
-  private final Function<EventLoop, HttpClient> clients;
+  private final WorkerConnections connections;
   private final String address;
   private final long maxRequests;
   private volatile WorkerState state = WorkerState.STARTING;
@@ -29,7 +25,7 @@ public final class WorkerSlot {
    * @param id worker id, unique for the edge's lifetime
    * @param generation the app generation the worker belongs to
    * @param maxInflight concurrent requests the worker may have
-   * @param clients the pooled HTTP client bound to the worker's socket, per edge event loop
+   * @param connections the keep-alive connections to the worker's socket
    * @param address the worker's socket path or loopback address, for logs
    * @param maxRequests requests after which the worker drains for recycling; 0 = never
    */
@@ -37,7 +33,7 @@ public final class WorkerSlot {
       long id,
       long generation,
       int maxInflight,
-      Function<EventLoop, HttpClient> clients,
+      WorkerConnections connections,
       String address,
       long maxRequests) {
     if (maxInflight < 1) {
@@ -46,7 +42,7 @@ public final class WorkerSlot {
     this.id = id;
     this.generation = generation;
     this.maxInflight = maxInflight;
-    this.clients = clients;
+    this.connections = connections;
     this.address = address;
     this.maxRequests = maxRequests;
   }
@@ -63,9 +59,9 @@ public final class WorkerSlot {
     return maxInflight;
   }
 
-  /** The pooled client to this worker whose connections live on {@code loop}. */
-  public HttpClient client(EventLoop loop) {
-    return clients.apply(loop);
+  /** The keep-alive connections to this worker. */
+  public WorkerConnections connections() {
+    return connections;
   }
 
   public String address() {

@@ -42,6 +42,27 @@ final class ForwardedHeaders {
     return "unix";
   }
 
+  /**
+   * {@code uri} in origin form ({@code /path?query}): an absolute-form target ({@code
+   * http://host/path}) loses its scheme and authority, which the request guard already matched
+   * against {@code Host}.
+   */
+  static String originForm(String uri) {
+    if (uri.isEmpty() || uri.charAt(0) == '/' || uri.equals("*")) {
+      return uri;
+    }
+    int scheme = uri.indexOf("://");
+    if (scheme < 0) {
+      return uri;
+    }
+    int path = uri.indexOf('/', scheme + 3);
+    int query = uri.indexOf('?', scheme + 3);
+    if (path < 0 || (query >= 0 && query < path)) {
+      return query < 0 ? "/" : "/" + uri.substring(query);
+    }
+    return uri.substring(path);
+  }
+
   /** Whether the request announces a body (a non-zero length or a transfer coding). */
   static boolean hasBody(HttpServerRequest req) {
     HttpHeaders headers = req.requestHeaders();

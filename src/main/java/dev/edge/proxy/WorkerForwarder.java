@@ -10,20 +10,25 @@ import dev.edge.pool.AppPool;
 import dev.edge.pool.Lease;
 import dev.edge.pool.WorkerSlot;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.Connection;
-import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -47,6 +52,10 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class WorkerForwarder {
 
+  /** Headers of requests to workers: the edge validated the client's already. */
+  private static final HttpHeadersFactory HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+
   /** Workers tried for one request when they cannot be reached. */
   static final int MAX_ATTEMPTS = 3;
 
@@ -57,9 +66,7 @@ public final class WorkerForwarder {
   /**
    * Forwards {@code req} to a worker of {@code pool} and relays the response into {@code res}.
    *
-   * @param appTimeouts the app's timeouts (its workers' clients use its read timeout)
-   * @param routeTimeouts the route's timeouts: its queue timeout applies, and its read timeout when
-   *     it differs from the app's
+   * @param routeTimeouts the route's timeouts: its queue and read timeouts apply
    * @param exchange the request's record: its id, and where the lease, the worker's answer time and
    *     the relayed bytes are noted
    * @param headers the route's header edits, applied after the edge's own request headers and
@@ -68,7 +75,6 @@ public final class WorkerForwarder {
    */
   public Mono<Void> forward(
       AppPool pool,
-      Timeouts appTimeouts,
       Timeouts routeTimeouts,
       HttpServerRequest req,
       HttpServerResponse res,
@@ -86,7 +92,6 @@ public final class WorkerForwarder {
             new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method())),
             routeTimeouts.queue(),
             routeTimeouts.read(),
-            !routeTimeouts.read().equals(appTimeouts.read()),
             headers,
             maxBodyBytes);
     return attempt(1, forwarding, null);
@@ -119,40 +124,58 @@ public final class WorkerForwarder {
     Exchange record = forwarding.exchange();
     long leasedAt = System.nanoTime();
     record.leased(worker.id(), leasedAt - record.startNanos(), lease.waited());
-    AtomicBoolean sent = new AtomicBoolean();
-    return worker
-        .client(((Connection) req).channel().eventLoop())
-        .request(req.method())
-        .uri(req.uri())
-        .send(
-            (clientReq, out) -> {
-              sent.set(true);
-              HttpHeaders outbound = clientReq.requestHeaders();
-              outbound.clear();
-              ForwardedHeaders.requestHeaders(req, forwarding.exchange().requestId(), outbound);
-              if (forwarding.hasBody() && !outbound.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-                outbound.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-              }
-              if (!forwarding.headers().request().isEmpty()) {
-                forwarding.headers().request().applyTo(outbound);
-              }
-              if (forwarding.overridesRead()) {
-                clientReq.responseTimeout(forwarding.readTimeout());
-              }
-              return forwarding.hasBody()
-                  ? out.send(
-                      RequestBodies.limited(req.receive().retain(), forwarding.maxBodyBytes()))
-                  : out;
+    WorkerCall call =
+        new WorkerCall(
+            worker.connections(),
+            ((Connection) req).channel().eventLoop(),
+            requestFor(forwarding),
+            forwarding.hasBody()
+                ? RequestBodies.limited(req.receive().retain(), forwarding.maxBodyBytes())
+                : null,
+            forwarding.readTimeout().toNanos(),
+            record);
+    return call.onErrorMap(e -> classify(e, call.sent(), lease, forwarding))
+        .flatMap(
+            response -> {
+              record.answered(response.headNanos() - leasedAt);
+              return relay(response, forwarding);
             })
-        .responseConnection(
-            (response, connection) -> {
-              record.answered(System.nanoTime() - leasedAt);
-              return Mono.just(new Upstream(response, connection));
-            })
-        .singleOrEmpty()
-        .onErrorMap(e -> classify(e, sent.get(), lease, forwarding))
-        .flatMap(upstream -> relay(upstream, forwarding))
-        .doFinally(signal -> lease.release());
+        .doFinally(
+            signal -> {
+              call.cancel();
+              lease.release();
+            });
+  }
+
+  /**
+   * The request as the worker gets it: HTTP/1.1 in origin form, the client's end-to-end headers,
+   * the edge's forwarding headers, the route's header edits. {@code Expect} stays behind (the edge
+   * has answered it), and a request without {@code Host} gets one, as HTTP/1.1 requires.
+   */
+  private static HttpRequest requestFor(Forwarding forwarding) {
+    HttpServerRequest req = forwarding.req();
+    HttpHeaders outbound = HEADERS.newHeaders();
+    ForwardedHeaders.requestHeaders(req, forwarding.exchange().requestId(), outbound);
+    outbound.remove(HttpHeaderNames.EXPECT);
+    if (!outbound.contains(HttpHeaderNames.HOST)) {
+      outbound.set(HttpHeaderNames.HOST, "localhost");
+    }
+    if (forwarding.hasBody() && !outbound.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      outbound.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    if (!forwarding.headers().request().isEmpty()) {
+      forwarding.headers().request().applyTo(outbound);
+    }
+    String target = ForwardedHeaders.originForm(req.uri());
+    return forwarding.hasBody()
+        ? new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), target, outbound)
+        : new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1,
+            req.method(),
+            target,
+            Unpooled.EMPTY_BUFFER,
+            outbound,
+            EmptyHttpHeaders.INSTANCE);
   }
 
   private Throwable classify(Throwable error, boolean sent, Lease lease, Forwarding forwarding) {
@@ -183,24 +206,24 @@ public final class WorkerForwarder {
         "worker w" + worker.id() + " failed before answering: " + error.getMessage());
   }
 
-  private static Mono<Void> relay(Upstream upstream, Forwarding forwarding) {
+  private static Mono<Void> relay(WorkerResponse response, Forwarding forwarding) {
     HttpServerResponse res = forwarding.res();
-    HttpClientResponse response = upstream.response();
-    res.status(response.status());
+    res.status(response.head().status());
     HttpHeaders headers = res.responseHeaders();
-    HopByHopHeaders.copyEndToEnd(response.responseHeaders(), headers);
+    HopByHopHeaders.copyEndToEnd(response.head().headers(), headers);
     headers.set(RequestIds.HEADER, forwarding.exchange().requestId());
     if (!forwarding.headers().response().isEmpty()) {
       forwarding.headers().response().applyTo(headers);
     }
-    Connection connection = upstream.connection();
-    ByteBufFlux body = connection.inbound().receive();
-    Exchange record = forwarding.exchange();
-    Publisher<? extends ByteBuf> relayed =
-        ForwardedHeaders.isSmall(headers)
-            ? body.aggregate().retain()
-            : body.retain().doOnNext(chunk -> record.sent(chunk.readableBytes()));
-    return res.send(relayed).then().doOnCancel(connection::dispose);
+    ByteBuf body = response.body();
+    if (body != null && !body.isReadable()) {
+      body.release();
+      return res.send().then(); // keeps the worker's Content-Length, as for HEAD
+    }
+    if (body != null) {
+      return res.send(Mono.just(body)).then();
+    }
+    return res.send(response.stream()).then();
   }
 
   /**
@@ -209,7 +232,6 @@ public final class WorkerForwarder {
    * @param mayResend whether one resend after a mid-request worker failure is still allowed
    * @param queueTimeout how long the request may wait in the app's queue
    * @param readTimeout the route's read timeout
-   * @param overridesRead whether it differs from the app's (which the worker clients apply)
    * @param headers the route's header edits
    * @param maxBodyBytes the route's request body limit, or -1
    */
@@ -222,12 +244,8 @@ public final class WorkerForwarder {
       AtomicBoolean mayResend,
       Duration queueTimeout,
       Duration readTimeout,
-      boolean overridesRead,
       HeaderRules headers,
       long maxBodyBytes) {}
-
-  /** A worker's response whose headers arrived; its body is still on the connection. */
-  private record Upstream(HttpClientResponse response, Connection connection) {}
 
   /** The request may go to another worker: nothing was sent, or it is safe to send again. */
   private static final class Reroute extends RuntimeException {

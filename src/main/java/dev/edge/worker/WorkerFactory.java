@@ -3,6 +3,7 @@ package dev.edge.worker;
 import dev.edge.config.EdgeOptions.Transport;
 import dev.edge.config.Supervision;
 import dev.edge.edgefile.AppDef;
+import dev.edge.pool.WorkerConnections;
 import dev.edge.pool.WorkerSlot;
 import dev.edge.sdk.EdgeWorker;
 import java.io.IOException;
@@ -17,16 +18,13 @@ import reactor.netty.http.client.HttpClient;
 
 /**
  * Starts one worker process with everything the edge needs to talk to it: a new id, its socket (or
- * loopback port), a pooled HTTP client bound to that address, its pid record, and the pumps that
- * drain its output. Blocking (fork/exec): called on the supervisor thread only.
+ * loopback port), its keep-alive connections, its pid record, and the pumps that drain its output.
+ * Blocking (fork/exec): called on the supervisor thread only.
  */
 final class WorkerFactory {
 
   /** Pooled connections to a worker are closed after this idle time (the SDK's is 120 s). */
   static final Duration POOL_IDLE = Duration.ofSeconds(60);
-
-  /** Spare pooled connections beyond max-inflight, for connections still closing. */
-  static final int SPARE_CONNECTIONS = 8;
 
   static final int LOG_LINES = 1000;
 
@@ -52,14 +50,7 @@ final class WorkerFactory {
         socket != null
             ? EdgeWorker.unixAddress(socket.toString())
             : new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    LoopLocalClients clients =
-        new LoopLocalClients(
-            "edge-" + appId + "-w" + id,
-            address,
-            app.maxInflight() + SPARE_CONNECTIONS,
-            app.maxInflight() * 2,
-            POOL_IDLE,
-            app.timeouts().read());
+    WorkerConnections clients = new WorkerConnections(address, POOL_IDLE);
     WorkerSlot slot =
         new WorkerSlot(
             id,
@@ -73,7 +64,7 @@ final class WorkerFactory {
     try {
       process = launch.builder(id, gen, socket, port).start();
     } catch (IOException e) {
-      clients.disposeLater().subscribe();
+      clients.close();
       throw e;
     }
     sockets.recordWorker(process);

@@ -1,5 +1,6 @@
 package dev.edge.worker;
 
+import dev.edge.pool.WorkerConnections;
 import dev.edge.pool.WorkerSlot;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +45,7 @@ final class WorkerProcess {
   final int slotIndex;
   final WorkerSlot slot;
   final Process process;
-  final LoopLocalClients connections;
+  final WorkerConnections connections;
   final LogRing output;
   final Path socket;
   final long startedAt;
@@ -59,7 +60,7 @@ final class WorkerProcess {
       int slotIndex,
       WorkerSlot slot,
       Process process,
-      LoopLocalClients connections,
+      WorkerConnections connections,
       LogRing output,
       Path socket,
       long startedAt,
@@ -108,6 +109,6 @@ final class WorkerProcess {
     if (h != null) {
       h.dispose();
     }
-    connections.disposeLater().subscribe();
+    connections.close();
   }
 }

@@ -48,7 +48,7 @@ class AppPoolConcurrencyTest {
             });
     List<WorkerSlot> slots = new ArrayList<>();
     for (int id = 1; id <= WORKERS; id++) {
-      WorkerSlot slot = new WorkerSlot(id, 1, MAX_INFLIGHT, loop -> null, "w" + id, 0);
+      WorkerSlot slot = new WorkerSlot(id, 1, MAX_INFLIGHT, null, "w" + id, 0);
       pool.add(slot);
       pool.markReady(slot);
       slots.add(slot);

@@ -45,8 +45,7 @@ class AppPoolTest {
 
   private static WorkerSlot ready(
       AppPool pool, long id, long generation, int maxInflight, long maxRequests) {
-    WorkerSlot slot =
-        new WorkerSlot(id, generation, maxInflight, loop -> null, "w" + id, maxRequests);
+    WorkerSlot slot = new WorkerSlot(id, generation, maxInflight, null, "w" + id, maxRequests);
     pool.add(slot);
     pool.markReady(slot);
     return slot;
@@ -82,7 +81,7 @@ class AppPoolTest {
   @Test
   void startingAndStoppedWorkersGetNoRequests() {
     AppPool pool = pool(0, Duration.ofSeconds(5));
-    WorkerSlot starting = new WorkerSlot(1, 1, 4, loop -> null, "w1", 0);
+    WorkerSlot starting = new WorkerSlot(1, 1, 4, null, "w1", 0);
     pool.add(starting);
     WorkerSlot w2 = ready(pool, 2, 4);
     pool.remove(w2);
@@ -146,7 +145,7 @@ class AppPoolTest {
   @Test
   void aWorkerThatBecomesReadyTakesTheQueueHeadAtOnce() {
     AppPool pool = pool(10, Duration.ofSeconds(30));
-    WorkerSlot late = new WorkerSlot(7, 1, 2, loop -> null, "w7", 0);
+    WorkerSlot late = new WorkerSlot(7, 1, 2, null, "w7", 0);
     pool.add(late);
     List<Lease> served = new CopyOnWriteArrayList<>();
     pool.acquire().subscribe(served::add);

@@ -1,0 +1,293 @@
+package dev.edge.proxy;
+
+import dev.edge.observe.Exchange;
+import dev.edge.pool.WorkerConnections;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One request sent to one worker on one of its keep-alive connections, and the worker's response.
+ * As a {@link Mono} it starts on subscription and emits the {@link WorkerResponse} once the
+ * response headers have arrived, or, for a small response (known length up to {@link
+ * ForwardedHeaders#SMALL_BODY}), once its whole body has, so it can go out in one write.
+ *
+ * <p>The request body, if any, streams to the worker with backpressure ({@link RequestBodyWriter});
+ * a large response body streams back the same way ({@link ResponseBody}). The connection goes back
+ * to the worker's idle connections only when both directions ended cleanly and the worker keeps it
+ * alive; on any failure or cancellation it is closed, so a half-used connection is never reused.
+ *
+ * <p>Thread-safety: single subscriber; everything after subscription runs on {@code loop}, the
+ * event loop of the client's connection, where the worker connection is opened too.
+ */
+final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
+
+  private final WorkerConnections connections;
+  private final EventLoop loop;
+  private final HttpRequest request;
+  private final Flux<ByteBuf> body;
+  private final long readTimeoutNanos;
+  private final Exchange record;
+  private CoreSubscriber<? super WorkerResponse> actual;
+  private Channel channel;
+  private WorkerChannelHandler handler;
+  private RequestBodyWriter writer;
+  private HttpResponse head;
+  private long headNanos;
+  private ByteBuf small;
+  private ResponseBody stream;
+  private volatile boolean sent;
+  private boolean requestDone;
+  private boolean responseDone;
+  private boolean emitted;
+  private boolean ended;
+
+  /**
+   * A call that sends {@code request} (a {@code FullHttpRequest} when there is no body, else its
+   * head followed by {@code body}) on a connection of {@code connections} owned by {@code loop}.
+   */
+  WorkerCall(
+      WorkerConnections connections,
+      EventLoop loop,
+      HttpRequest request,
+      Flux<ByteBuf> body,
+      long readTimeoutNanos,
+      Exchange record) {
+    this.connections = connections;
+    this.loop = loop;
+    this.request = request;
+    this.body = body;
+    this.readTimeoutNanos = readTimeoutNanos;
+    this.record = record;
+  }
+
+  /** Whether the request was handed to a connection (the worker may have seen it). */
+  boolean sent() {
+    return sent;
+  }
+
+  @Override
+  public void subscribe(CoreSubscriber<? super WorkerResponse> subscriber) {
+    this.actual = subscriber;
+    subscriber.onSubscribe(this);
+    if (loop.inEventLoop()) {
+      start();
+    } else {
+      loop.execute(this::start);
+    }
+  }
+
+  /** Emits one value only, after the request; downstream always asks for it at subscription. */
+  @Override
+  public void request(long n) {}
+
+  /** The client went away or the exchange ended: a call still running closes its connection. */
+  @Override
+  public void cancel() {
+    if (loop.inEventLoop()) {
+      abort();
+    } else {
+      loop.execute(this::abort);
+    }
+  }
+
+  private void start() {
+    if (ended) {
+      return;
+    }
+    Channel pooled = connections.poll(loop);
+    if (pooled != null) {
+      send(pooled);
+      return;
+    }
+    ChannelFuture connecting = connections.connect(loop, WorkerChannelHandler.INITIALIZER);
+    connecting.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            fail(done.cause());
+          } else if (ended) {
+            connections.release(connecting.channel());
+          } else {
+            send(connecting.channel());
+          }
+        });
+  }
+
+  private void send(Channel connection) {
+    channel = connection;
+    handler = WorkerChannelHandler.of(connection);
+    handler.attach(this, readTimeoutNanos);
+    sent = true;
+    if (body == null) {
+      connection.writeAndFlush(request, connection.voidPromise());
+      requestDone = true;
+    } else {
+      connection.write(request, connection.voidPromise());
+      writer = new RequestBodyWriter(this, connection);
+      body.subscribe(writer);
+    }
+  }
+
+  /** The request body was written to the end. */
+  void requestWritten() {
+    requestDone = true;
+  }
+
+  /** The connection can take more of the request body. */
+  void writable() {
+    if (writer != null) {
+      writer.resume();
+    }
+  }
+
+  /** The response head arrived. */
+  void head(HttpResponse response) {
+    if (!response.decoderResult().isSuccess()) {
+      fail(
+          new IOException(
+              "the worker sent a malformed response: " + response.decoderResult().cause()));
+      return;
+    }
+    if (response.status().code() == 101) {
+      fail(new IOException("the worker switched protocols on a request that did not ask to"));
+      return;
+    }
+    head = response;
+    headNanos = System.nanoTime();
+    if (!ForwardedHeaders.isSmall(response.headers())) {
+      stream = new ResponseBody(this, loop, record);
+      emit(new WorkerResponse(response, headNanos, null, stream));
+    }
+  }
+
+  /** A part of the response body arrived (ownership passes here). */
+  void content(HttpContent content) {
+    if (ended || head == null) {
+      content.release();
+      return;
+    }
+    if (!content.decoderResult().isSuccess()) {
+      content.release();
+      fail(new IOException("the worker sent a malformed body: " + content.decoderResult().cause()));
+      return;
+    }
+    ByteBuf data = content.content();
+    if (stream != null) {
+      stream.next(data);
+    } else {
+      collect(data);
+    }
+    if (content instanceof LastHttpContent) {
+      // A worker that answered before reading the whole request body leaves the connection in
+      // an unknown state: it is closed rather than reused.
+      responseDone = true;
+      end(requestDone);
+      if (stream != null) {
+        stream.complete();
+      } else {
+        ByteBuf whole = small == null ? Unpooled.EMPTY_BUFFER : small;
+        small = null;
+        emit(new WorkerResponse(head, headNanos, whole, null));
+      }
+    }
+  }
+
+  private void collect(ByteBuf data) {
+    if (!data.isReadable()) {
+      data.release();
+    } else if (small == null) {
+      small = data;
+    } else {
+      CompositeByteBuf parts =
+          small instanceof CompositeByteBuf composite
+              ? composite
+              : channel.alloc().compositeBuffer().addComponent(true, small);
+      small = parts.addComponent(true, data);
+    }
+  }
+
+  /** Pauses or resumes reading the response body (the client's side is slow, or caught up). */
+  void reading(boolean on) {
+    if (responseDone || ended || channel == null) {
+      return;
+    }
+    channel.config().setAutoRead(on);
+    if (on) {
+      handler.arm();
+    } else {
+      handler.disarm();
+    }
+  }
+
+  /** The call failed: the connection is closed; the error goes to whoever waits for it. */
+  void fail(Throwable error) {
+    if (ended) {
+      return;
+    }
+    if (small != null) {
+      small.release();
+      small = null;
+    }
+    end(false);
+    if (!emitted) {
+      emitted = true;
+      actual.onError(error);
+    } else if (stream != null) {
+      stream.fail(error);
+    }
+  }
+
+  /** Ends the call early (cancellation): the connection is closed. */
+  void abort() {
+    if (!ended) {
+      if (small != null) {
+        small.release();
+        small = null;
+      }
+      emitted = true;
+      end(false);
+    }
+  }
+
+  /**
+   * Ends the call: its connection goes back to the idle ones when {@code clean} (both directions
+   * complete) and the worker keeps it alive; otherwise it is closed.
+   */
+  private void end(boolean clean) {
+    ended = true;
+    if (writer != null) {
+      writer.cancel();
+    }
+    if (channel == null) {
+      return;
+    }
+    handler.detach();
+    if (clean && HttpUtil.isKeepAlive(head)) {
+      if (!channel.config().isAutoRead()) {
+        channel.config().setAutoRead(true);
+      }
+      connections.release(channel);
+    } else {
+      channel.close();
+    }
+  }
+
+  private void emit(WorkerResponse response) {
+    emitted = true;
+    actual.onNext(response);
+    actual.onComplete();
+  }
+}
