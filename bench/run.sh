@@ -20,6 +20,10 @@
 #   ENDPOINTS            space-separated request paths (default "/hello /bytes?n=65536")
 #   TARGETS              subset/order of "edge direct nginx" (default all three)
 #   NGINX_LOCATION_EXTRA extra directives for nginx's proxy location (default none)
+#   NGINX_JOB            "same" (default): nginx does the edge's job per request: X-Forwarded-For/
+#                        -Proto/-Host and X-Request-Id to the worker, X-Request-Id back, and an
+#                        access-log line (buffered file) unless EDGE_OPTIONS has --no-access-log;
+#                        "plain": a bare proxy_pass with access_log off
 #   PERF_MD              results file (default docs/edge/PERFORMANCE.md; "-" = do not write)
 #   IDLE_WAIT            seconds to wait for other load on the machine to stop before starting (default 60)
 #   KEEP_TMP=1           keep the temporary directory (logs, raw wrk output)
@@ -39,6 +43,8 @@ WARMUP_DURATION=${WARMUP_DURATION:-10s}
 ENDPOINTS=${ENDPOINTS:-"/hello /bytes?n=65536"}
 TARGETS=${TARGETS:-"edge direct nginx"}
 NGINX_LOCATION_EXTRA=${NGINX_LOCATION_EXTRA:-}
+NGINX_JOB=${NGINX_JOB:-same}
+[[ $NGINX_JOB == same || $NGINX_JOB == plain ]] || { echo "NGINX_JOB=$NGINX_JOB: expected same or plain" >&2; exit 2; }
 PERF_MD=${PERF_MD:-docs/edge/PERFORMANCE.md}
 EDGE_JAR=${EDGE_JAR:-target/edge.jar}
 READY_TIMEOUT=60
@@ -157,6 +163,16 @@ wait_until() {  # wait_until DESCRIPTION PID COMMAND...: polls COMMAND until it 
   done
 }
 
+nginx_job_text() {
+  if [[ $NGINX_JOB == plain ]]; then
+    echo "bare proxy_pass, \`access_log off\`"
+  elif [[ $EDGE_OPTIONS == *--no-access-log* ]]; then
+    echo "the edge's job (X-Forwarded-For/-Proto/-Host, X-Request-Id both ways), \`access_log off\` like the edge"
+  else
+    echo "the edge's job (X-Forwarded-For/-Proto/-Host, X-Request-Id both ways, an access-log line per request to a buffered file)"
+  fi
+}
+
 # --- edge --------------------------------------------------------------------------------------
 
 EDGE_PID= EDGE_PORT= EDGE_LOG=
@@ -246,6 +262,17 @@ start_nginx() {  # start_nginx UPSTREAM_SOCKET
   done
   # as root, nginx workers run as "nobody" and could not connect to a root-owned socket
   if [[ $EUID -eq 0 ]]; then user="user root;"; fi
+  local access="access_log off;" job=""
+  if [[ $NGINX_JOB == same ]]; then
+    if [[ $EDGE_OPTIONS != *--no-access-log* ]]; then
+      access="access_log $dir/logs/access.log combined buffer=64k flush=1s;"
+    fi
+    job="proxy_set_header X-Forwarded-For \$remote_addr;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_set_header X-Forwarded-Host \$http_host;
+            proxy_set_header X-Request-Id \$request_id;
+            add_header X-Request-Id \$request_id always;"
+  fi
   cat >"$dir/nginx.conf" <<EOF
 $user
 daemon off;
@@ -255,7 +282,7 @@ pid $dir/nginx.pid;
 error_log $dir/logs/error.log warn;
 events { worker_connections 1024; }
 http {
-    access_log off;
+    $access
 $temps
     upstream worker {
         server unix:$sock;
@@ -267,6 +294,7 @@ $temps
             proxy_pass http://worker;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+            $job
             $NGINX_LOCATION_EXTRA
         }
     }
@@ -530,7 +558,7 @@ REPORT=$TMP/report.md
   echo "- Load: \`wrk $WRK_ARGS\` per target and endpoint, after a \`wrk $WARMUP_ARGS\` warm-up; targets run one after another, each alone"
   echo "- Worker JVM options (all three targets): \`$WORKER_JAVA_OPTIONS\`$( ((${#ARCHIVE_OPTS[@]})) && echo " plus the class-data archive (\`-XX:SharedArchiveFile=.../demo.jsa -Xshare:auto\`)")"
   echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --bind-address=127.0.0.1 --workers=1${EDGE_OPTIONS:+ $EDGE_OPTIONS}\` (Unix-socket transport; metrics and access log on unless listed)"
-  echo "- nginx: 1 worker process, \`access_log off\`, upstream on a Unix socket with \`keepalive 32\`, \`proxy_http_version 1.1\`, \`proxy_set_header Connection \"\"\`${NGINX_LOCATION_EXTRA:+, plus \`$NGINX_LOCATION_EXTRA\`}"
+  echo "- nginx: $(nginx_job_text), 1 worker process, upstream on a Unix socket with \`keepalive 32\`, \`proxy_http_version 1.1\`, \`proxy_set_header Connection \"\"\`${NGINX_LOCATION_EXTRA:+, plus \`$NGINX_LOCATION_EXTRA\`}"
   echo
   echo "### Throughput and latency"
   echo

@@ -150,6 +150,7 @@ public class EdgeApplication {
           Arrays.stream(event.getArgs()).filter(arg -> !arg.startsWith("--")).toList();
       try {
         parsed = new OptionsParser(env::getProperty, positional).parse();
+        parsed.applyEventLoops();
         source = ConfigSource.resolve(parsed, Path.of("").toAbsolutePath());
         initial = source.loadAtStart();
       } catch (OptionException e) {

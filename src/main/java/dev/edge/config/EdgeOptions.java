@@ -14,6 +14,7 @@ import java.util.List;
  * @param bindAddress address the listener binds
  * @param app the app jar to run ({@code java -jar APP} per worker), or {@code null} for the demo
  * @param workers workers per app
+ * @param eventLoops the edge's event-loop threads (network I/O and the request path)
  * @param maxInflight concurrent requests one worker may have
  * @param maxQueue requests an app may queue when all its workers are full
  * @param queueTimeout longest time a request may wait in the queue
@@ -42,6 +43,7 @@ public record EdgeOptions(
     String bindAddress,
     Path app,
     int workers,
+    int eventLoops,
     int maxInflight,
     int maxQueue,
     Duration queueTimeout,
@@ -62,6 +64,17 @@ public record EdgeOptions(
     Duration rateLimitWindow,
     List<Cidr> trustedProxies,
     GuardLimits guard) {
+
+  /** The Reactor Netty property that sets the number of event loops; the edge sets it. */
+  public static final String EVENT_LOOPS_PROPERTY = "reactor.netty.ioWorkerCount";
+
+  /**
+   * Sets the number of event loops for this process. Must run before Reactor Netty creates its
+   * loops (the edge calls it while parsing options, before anything listens or connects).
+   */
+  public void applyEventLoops() {
+    System.setProperty(EVENT_LOOPS_PROPERTY, Integer.toString(eventLoops));
+  }
 
   /** How a worker listens. */
   public enum Transport {

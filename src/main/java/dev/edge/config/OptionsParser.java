@@ -34,6 +34,7 @@ public final class OptionsParser {
               "(none: control endpoints answer loopback clients only)",
               "a token of at least 16 characters without spaces"),
           new Option("workers", "cores, at least 2", "an integer 1-256"),
+          new Option("event-loops", "cores", "an integer 1-256"),
           new Option("max-inflight", "32", "an integer 1-10000"),
           new Option("max-queue", "1000", "an integer 0-1000000"),
           new Option("queue-timeout-ms", "30000", "milliseconds 1-3600000"),
@@ -126,6 +127,7 @@ public final class OptionsParser {
         nonBlank("bind-address", "0.0.0.0"),
         app,
         integer("workers", Math.max(2, Runtime.getRuntime().availableProcessors()), 1, 256),
+        integer("event-loops", defaultEventLoops(), 1, 256),
         integer("max-inflight", 32, 1, 10_000),
         integer("max-queue", 1000, 0, 1_000_000),
         millis("queue-timeout-ms", 30_000),
@@ -150,6 +152,24 @@ public final class OptionsParser {
         Duration.ofMillis(integer("rate-limit-window-ms", 60_000, 1, 86_400_000)),
         trustedProxies(),
         guardLimits());
+  }
+
+  /**
+   * One event loop per core, like nginx's {@code worker_processes auto}, instead of Reactor Netty's
+   * default of at least 4: on a machine the edge shares with its workers, more loops than cores
+   * only add context switches and tail latency. {@code -Dreactor.netty.ioWorkerCount} still wins.
+   */
+  private static int defaultEventLoops() {
+    String property = System.getProperty(EdgeOptions.EVENT_LOOPS_PROPERTY);
+    if (property != null) {
+      try {
+        return Integer.parseInt(property.trim());
+      } catch (NumberFormatException e) {
+        throw invalid(
+            "event-loops", property, "an integer 1-256 in -D" + EdgeOptions.EVENT_LOOPS_PROPERTY);
+      }
+    }
+    return Runtime.getRuntime().availableProcessors();
   }
 
   private Path edgefile(Path app) {

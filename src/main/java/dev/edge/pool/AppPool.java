@@ -83,6 +83,28 @@ public final class AppPool {
     return Mono.create(sink -> enqueue(sink, avoid, timeout));
   }
 
+  /**
+   * A lease on the best worker with room right now, without waiting, or null when there is none
+   * (every worker is full, none is READY, or the pool is closed): the request path's fast lane,
+   * with no subscription to set up. The caller owns the lease and must release it.
+   */
+  public Lease tryAcquire(WorkerSlot avoid) {
+    WorkerSlot recycle;
+    Lease lease;
+    synchronized (lock) {
+      WorkerSlot worker = closed ? null : LeastInflight.pick(workers, generation, avoid);
+      if (worker == null) {
+        return null;
+      }
+      recycle = worker.acquired() ? worker : null;
+      lease = new Lease(this, worker, false);
+    }
+    if (recycle != null) {
+      listener.recycleDue(recycle);
+    }
+    return lease;
+  }
+
   /** The pool's own queue timeout. */
   public Duration queueTimeout() {
     return queueTimeout;

@@ -40,7 +40,10 @@ public final class HopByHopHeaders {
 
   /** Adds every end-to-end header of {@code source} to {@code target}. */
   public static void copyEndToEnd(HttpHeaders source, HttpHeaders target) {
-    List<String> connection = source.getAll(HttpHeaderNames.CONNECTION);
+    List<String> connection =
+        source.contains(HttpHeaderNames.CONNECTION)
+            ? source.getAll(HttpHeaderNames.CONNECTION)
+            : List.of();
     Iterator<Map.Entry<CharSequence, CharSequence>> entries = source.iteratorCharSequence();
     while (entries.hasNext()) {
       Map.Entry<CharSequence, CharSequence> header = entries.next();

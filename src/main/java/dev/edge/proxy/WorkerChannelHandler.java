@@ -4,9 +4,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -34,6 +36,13 @@ final class WorkerChannelHandler extends ChannelInboundHandlerAdapter implements
   /** Largest response head from a worker: a status line and headers. */
   static final int MAX_HEADER_BYTES = 32 * 1024;
 
+  /**
+   * Response headers as decoded, not validated here: they are validated once, when copied into the
+   * client's response.
+   */
+  private static final HttpHeadersFactory RESPONSE_HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+
   /** Sets up a new worker connection. Stateless, so one instance serves every connection. */
   static final ChannelInitializer<Channel> INITIALIZER =
       new ChannelInitializer<>() {
@@ -43,7 +52,8 @@ final class WorkerChannelHandler extends ChannelInboundHandlerAdapter implements
               new HttpDecoderConfig()
                   .setMaxInitialLineLength(8192)
                   .setMaxHeaderSize(MAX_HEADER_BYTES)
-                  .setMaxChunkSize(64 * 1024);
+                  .setMaxChunkSize(64 * 1024)
+                  .setHeadersFactory(RESPONSE_HEADERS);
           channel
               .pipeline()
               .addLast(new HttpClientCodec(decoder, false, false), new WorkerChannelHandler());

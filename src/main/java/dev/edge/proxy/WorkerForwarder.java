@@ -99,16 +99,19 @@ public final class WorkerForwarder {
 
   /** One try; a reroute tries again, preferring another worker than the one that failed. */
   private Mono<Void> attempt(int attempt, Forwarding forwarding, WorkerSlot avoid) {
-    return forwarding
-        .pool()
-        .acquire(avoid, forwarding.queueTimeout())
-        .flatMap(lease -> lease.claim() ? exchange(lease, forwarding) : Mono.empty())
-        .onErrorResume(
-            Reroute.class,
-            reroute ->
-                attempt < MAX_ATTEMPTS
-                    ? attempt(attempt + 1, forwarding, reroute.worker)
-                    : Mono.error(giveUp(forwarding.pool(), reroute)));
+    AppPool pool = forwarding.pool();
+    Lease now = pool.tryAcquire(avoid);
+    Mono<Void> sent =
+        now != null && now.claim()
+            ? exchange(now, forwarding)
+            : pool.acquire(avoid, forwarding.queueTimeout())
+                .flatMap(lease -> lease.claim() ? exchange(lease, forwarding) : Mono.empty());
+    return sent.onErrorResume(
+        Reroute.class,
+        reroute ->
+            attempt < MAX_ATTEMPTS
+                ? attempt(attempt + 1, forwarding, reroute.worker)
+                : Mono.error(giveUp(pool, reroute)));
   }
 
   private static EdgeException giveUp(AppPool pool, Reroute last) {
