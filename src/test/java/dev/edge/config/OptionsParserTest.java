@@ -65,6 +65,28 @@ class OptionsParserTest {
   }
 
   @Test
+  void eventLoopsDefaultToTheCoresOrTheReactorNettyProperty() {
+    String before = System.getProperty(EdgeOptions.EVENT_LOOPS_PROPERTY);
+    try {
+      System.clearProperty(EdgeOptions.EVENT_LOOPS_PROPERTY);
+      assertThat(parse(Map.of(), List.of()).eventLoops())
+          .isEqualTo(Runtime.getRuntime().availableProcessors());
+      assertThat(parse(Map.of("event-loops", "3"), List.of()).eventLoops()).isEqualTo(3);
+      System.setProperty(EdgeOptions.EVENT_LOOPS_PROPERTY, "5");
+      assertThat(parse(Map.of(), List.of()).eventLoops()).isEqualTo(5);
+      assertThat(parse(Map.of("event-loops", "1"), List.of()).eventLoops()).isEqualTo(1);
+      assertThatThrownBy(() -> parse(Map.of("event-loops", "0"), List.of()))
+          .hasMessage("--event-loops: \"0\" is not valid (expected: an integer 1-256)");
+    } finally {
+      if (before == null) {
+        System.clearProperty(EdgeOptions.EVENT_LOOPS_PROPERTY);
+      } else {
+        System.setProperty(EdgeOptions.EVENT_LOOPS_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
   void badValuesNameTheOptionTheValueAndTheExpectation() {
     assertThatThrownBy(() -> parse(Map.of("workers", "many"), List.of()))
         .hasMessage("--workers: \"many\" is not valid (expected: an integer 1-256)");
