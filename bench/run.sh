@@ -19,6 +19,8 @@
 #                        the edge JVM is still JIT-compiling (C2) after 5 s of load)
 #   ENDPOINTS            space-separated request paths (default "/hello /bytes?n=65536")
 #   TARGETS              subset/order of "edge direct nginx" (default all three)
+#   ROUNDS               rounds of all targets, alternating (default 1); with more than one, the
+#                        ratios use each target's median over the rounds (this machine is noisy)
 #   NGINX_LOCATION_EXTRA extra directives for nginx's proxy location (default none)
 #   NGINX_JOB            "same" (default): nginx does the edge's job per request: X-Forwarded-For/
 #                        -Proto/-Host and X-Request-Id to the worker, X-Request-Id back, and an
@@ -44,6 +46,8 @@ ENDPOINTS=${ENDPOINTS:-"/hello /bytes?n=65536"}
 TARGETS=${TARGETS:-"edge direct nginx"}
 NGINX_LOCATION_EXTRA=${NGINX_LOCATION_EXTRA:-}
 NGINX_JOB=${NGINX_JOB:-same}
+ROUNDS=${ROUNDS:-1}
+[[ $ROUNDS =~ ^[1-9][0-9]?$ ]] || { echo "ROUNDS=$ROUNDS: expected 1-99" >&2; exit 2; }
 [[ $NGINX_JOB == same || $NGINX_JOB == plain ]] || { echo "NGINX_JOB=$NGINX_JOB: expected same or plain" >&2; exit 2; }
 PERF_MD=${PERF_MD:-docs/edge/PERFORMANCE.md}
 EDGE_JAR=${EDGE_JAR:-target/edge.jar}
@@ -220,6 +224,7 @@ worker_runtime() {  # the runtime the edge extracted: class path and class-data 
 W_PID= W_SLEEP_PID=
 start_worker() {  # start_worker NAME socket|port ADDRESS: a demo worker whose stdin stays open
   local name=$1 kind=$2 address=$3 fifo=$TMP/$1.stdin t0
+  rm -f "$fifo"
   mkfifo "$fifo"
   sleep infinity >"$fifo" &
   W_SLEEP_PID=$!
@@ -386,7 +391,7 @@ bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
   for path in $ENDPOINTS; do
     url="http://127.0.0.1:$port$path"
     check_endpoint "$url" "$path"
-    slug=$(echo "$target${path}" | tr -c 'a-zA-Z0-9\n' '_')
+    slug=$(echo "$target${path}-r$ROUND" | tr -c 'a-zA-Z0-9\n' '_')
     log "$target $path: warm-up ($WARMUP_DURATION)"
     # shellcheck disable=SC2086
     wrk $WARMUP_ARGS "$url" >"$TMP/wrk-$slug-warmup.txt" 2>&1
@@ -425,7 +430,7 @@ bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
     if [[ -z $proxy_pids ]]; then
       pcpu=- us=$(awk -v c="$wcpu" -v r="$rps" 'BEGIN { printf "(%.1f)", (r > 0 ? c * 10000 / r : 0) }')
     fi
-    RESULTS+=("$target|$path|$rps|$p50|$p99|$pcpu|$us|$wcpu|$kcpu|$ocpu|$errors")
+    RESULTS+=("$target|$path|$rps|$p50|$p99|$pcpu|$us|$wcpu|$kcpu|$ocpu|$errors|$ROUND")
     if [[ -n $others ]]; then OTHERS+=("$target $path: $others"); fi
     log "$target $path: $rps req/s, p50 $p50 ms, p99 $p99 ms; cpu% proxy $pcpu worker $wcpu wrk $kcpu other $ocpu; errors $errors${others:+; busiest others: $others}"
   done
@@ -467,6 +472,8 @@ WARM_MS=$(edge_start_ms "$EDGE_LOG")
 WARM_WALL_MS=$EDGE_WALL_MS
 log "worker spawn-to-READY: cold ${COLD_MS} ms, warm ${WARM_MS} ms"
 
+for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+((ROUNDS == 1)) || log "round $ROUND of $ROUNDS"
 for target in $TARGETS; do
   case $target in
     edge)
@@ -491,24 +498,27 @@ for target in $TARGETS; do
     *) die "unknown target $target (expected: edge direct nginx)" ;;
   esac
 done
+done
 [[ -z $EDGE_PID ]] || { stop_edge; EDGE_PID=; }
 
 # --- report ------------------------------------------------------------------------------------
 
-result() {  # result TARGET PATH FIELD(3=rps 4=p50 5=p99)
-  local r
+result() {  # result TARGET PATH FIELD(3=rps 4=p50 5=p99): the median over the rounds
+  local r values=()
   for r in "${RESULTS[@]}"; do
     IFS='|' read -r -a f <<<"$r"
-    if [[ ${f[0]} == "$1" && ${f[1]} == "$2" ]]; then echo "${f[$3 - 1]}"; return; fi
+    if [[ ${f[0]} == "$1" && ${f[1]} == "$2" ]]; then values+=("${f[$3 - 1]}"); fi
   done
+  ((${#values[@]})) || return 0
+  printf '%s\n' "${values[@]}" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
-TABLE=$'| target | endpoint | req/s | p50 ms | p99 ms | proxy CPU % | proxy CPU us/req | worker CPU % | wrk CPU % | other CPU % | errors |\n'
-TABLE+=$'|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+TABLE=$'| round | target | endpoint | req/s | p50 ms | p99 ms | proxy CPU % | proxy CPU us/req | worker CPU % | wrk CPU % | other CPU % | errors |\n'
+TABLE+=$'|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for r in "${RESULTS[@]}"; do
   IFS='|' read -r -a f <<<"$r"
-  TABLE+="| ${f[0]} | \`${f[1]}\` | ${f[2]} | ${f[3]} | ${f[4]} | ${f[5]} | ${f[6]} | ${f[7]} | ${f[8]} | ${f[9]} | ${f[10]} |"$'\n'
+  TABLE+="| ${f[11]} | ${f[0]} | \`${f[1]}\` | ${f[2]} | ${f[3]} | ${f[4]} | ${f[5]} | ${f[6]} | ${f[7]} | ${f[8]} | ${f[9]} | ${f[10]} |"$'\n'
 done
 
 DISTURBED=""
@@ -555,7 +565,7 @@ REPORT=$TMP/report.md
   echo "- Jar: \`$EDGE_JAR\` ($(stat -c %s "$EDGE_JAR") bytes, built $(date -u -r "$EDGE_JAR" '+%F %T') UTC); repository HEAD at run time: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with uncommitted changes in src/ or pom.xml')"
   echo "- Java: \`$JAVA_VERSION\`; nginx: \`$NGINX_VERSION\`; wrk: \`$WRK_VERSION\`"
   echo "- Machine load before the run (2 s sample, 100 = one core): ${IDLE_BUSY}%"
-  echo "- Load: \`wrk $WRK_ARGS\` per target and endpoint, after a \`wrk $WARMUP_ARGS\` warm-up; targets run one after another, each alone"
+  echo "- Load: \`wrk $WRK_ARGS\` per target and endpoint, after a \`wrk $WARMUP_ARGS\` warm-up; targets run one after another, each alone$( ((ROUNDS == 1)) || echo "; $ROUNDS rounds of all targets, alternating, each target started afresh per round; ratios use each target's median over the rounds")"
   echo "- Worker JVM options (all three targets): \`$WORKER_JAVA_OPTIONS\`$( ((${#ARCHIVE_OPTS[@]})) && echo " plus the class-data archive (\`-XX:SharedArchiveFile=.../demo.jsa -Xshare:auto\`)")"
   echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --bind-address=127.0.0.1 --workers=1${EDGE_OPTIONS:+ $EDGE_OPTIONS}\` (Unix-socket transport; metrics and access log on unless listed)"
   echo "- nginx: $(nginx_job_text), 1 worker process, upstream on a Unix socket with \`keepalive 32\`, \`proxy_http_version 1.1\`, \`proxy_set_header Connection \"\"\`${NGINX_LOCATION_EXTRA:+, plus \`$NGINX_LOCATION_EXTRA\`}"
@@ -579,7 +589,7 @@ REPORT=$TMP/report.md
     for o in "${OTHERS[@]}"; do echo "- $o"; done
   fi
   echo
-  echo "### Ratios and targets"
+  echo "### Ratios and targets$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)")"
   echo
   echo "$RATIOS"
   echo "Overall: $(verdict "all targets met" "**not all targets met**")."
@@ -594,11 +604,13 @@ REPORT=$TMP/report.md
   echo "<details><summary>Raw wrk output</summary>"
   echo
   echo '```'
-  for target in $TARGETS; do
-    for path in $ENDPOINTS; do
-      slug=$(echo "$target${path}" | tr -c 'a-zA-Z0-9\n' '_')
-      echo "### $target $path"
-      cat "$TMP/wrk-$slug.txt" 2>/dev/null || true
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for target in $TARGETS; do
+      for path in $ENDPOINTS; do
+        slug=$(echo "$target${path}-r$r" | tr -c 'a-zA-Z0-9\n' '_')
+        echo "### $target $path$( ((ROUNDS == 1)) || echo " (round $r)")"
+        cat "$TMP/wrk-$slug.txt" 2>/dev/null || true
+      done
     done
   done
   echo '```'
@@ -609,13 +621,13 @@ REPORT=$TMP/report.md
 
 echo
 echo "== results =="
-printf '%-7s %-16s %9s %8s %8s %7s %9s %7s %7s %7s %6s\n' target endpoint req/s p50_ms p99_ms proxy% proxy_us worker% wrk% other% errors
+printf '%-7s %-16s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s\n' target endpoint req/s p50_ms p99_ms proxy% proxy_us worker% wrk% other% errors round
 for r in "${RESULTS[@]}"; do
   IFS='|' read -r -a f <<<"$r"
-  printf '%-7s %-16s %9s %8s %8s %7s %9s %7s %7s %7s %6s\n' "${f[@]}"
+  printf '%-7s %-16s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s\n' "${f[@]}"
 done
 echo
-echo "== ratios =="
+echo "== ratios$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)") =="
 printf '%-16s %10s %10s %11s %11s\n' endpoint edge/nginx p99_ratio edge/direct p99_ratio
 for path in $ENDPOINTS; do
   printf '%-16s %10s %10s %11s %11s\n' "$path" \

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -65,6 +66,12 @@ import reactor.netty.http.server.HttpServerResponse;
  * </ol>
  */
 public final class EdgePipeline {
+
+  /**
+   * The status recorded (metrics, access log) for a request whose client went away before any
+   * response was sent, as nginx logs it; nothing is sent.
+   */
+  static final int CLIENT_CLOSED = 499;
 
   private final Supplier<ActiveConfig> config;
   private final WorkerForwarder workers;
@@ -139,7 +146,7 @@ public final class EdgePipeline {
     }
     return answer
         .onErrorResume(error -> respondToError(error, req, res, exchange))
-        .doFinally(signal -> finish(req, res, exchange));
+        .doFinally(signal -> finish(req, res, exchange, signal));
   }
 
   /** Requests being handled right now (waiting, in flight or streaming). */
@@ -253,9 +260,11 @@ public final class EdgePipeline {
     return errors.respond(error, req, res, exchange.requestId());
   }
 
-  private void finish(HttpServerRequest req, HttpServerResponse res, Exchange exchange) {
+  private void finish(
+      HttpServerRequest req, HttpServerResponse res, Exchange exchange, SignalType signal) {
     active.decrementAndGet();
-    int status = res.status().code();
+    int status =
+        signal == SignalType.CANCEL && !res.hasSentHeaders() ? CLIENT_CLOSED : res.status().code();
     String method = req.method().name();
     long total = System.nanoTime() - exchange.startNanos();
     if (metrics != null && !exchange.isBuiltIn()) {

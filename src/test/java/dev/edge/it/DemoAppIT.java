@@ -2,8 +2,11 @@ package dev.edge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,6 +169,22 @@ class DemoAppIT {
                     || line.startsWith("keep-alive:")
                     || line.contains("6.6.6.6"))
         .noneMatch(line -> line.startsWith("connection:"));
+  }
+
+  @Test
+  void aClientThatLeavesBeforeTheAnswerIsLoggedAs499AndTheWorkerFreed() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+      socket
+          .getOutputStream()
+          .write(
+              "GET /sleep?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      Thread.sleep(300);
+    }
+    String line = edge.awaitLine("ms 499 ", Duration.ofSeconds(10));
+    assertThat(line).endsWith(" 499 - - GET /sleep");
+    HttpResponse<String> after = edge.get("/hello");
+    assertThat(after.statusCode()).isEqualTo(200);
   }
 
   @Test
