@@ -4,6 +4,7 @@ import dev.edge.observe.Exchange;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -47,6 +48,10 @@ final class ResponseBody implements Publisher<ByteBuf>, Subscription {
       Operators.error(s, new IllegalStateException("a response body has one subscriber"));
       return;
     }
+    if (terminated) {
+      Operators.error(s, new CancellationException("the worker call was cancelled"));
+      return;
+    }
     subscriber = s;
     s.onSubscribe(this);
     drain();
@@ -76,6 +81,14 @@ final class ResponseBody implements Publisher<ByteBuf>, Subscription {
       terminated = true;
       releaseWaiting();
       call.abort();
+    }
+  }
+
+  /** The call was given up: what nobody subscribed to read is released. */
+  void abandon() {
+    if (subscriber == null && !terminated) {
+      terminated = true;
+      releaseWaiting();
     }
   }
 

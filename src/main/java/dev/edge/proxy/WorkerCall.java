@@ -135,6 +135,7 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
       connection.writeAndFlush(request, connection.voidPromise());
       requestDone = true;
     } else {
+      handler.disarm(); // the client is still sending: the worker is not late yet
       connection.write(request, connection.voidPromise());
       writer = new RequestBodyWriter(this, connection);
       body.subscribe(writer);
@@ -144,6 +145,9 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
   /** The request body was written to the end. */
   void requestWritten() {
     requestDone = true;
+    if (!ended && head == null) {
+      handler.arm();
+    }
   }
 
   /** The connection can take more of the request body. */
@@ -167,6 +171,9 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
     }
     head = response;
     headNanos = System.nanoTime();
+    if (!requestDone) {
+      handler.arm(); // it answered before the whole body was sent: its silence counts from now
+    }
     if (!ForwardedHeaders.isSmall(response.headers())) {
       stream = new ResponseBody(this, loop, record);
       emit(new WorkerResponse(response, headNanos, null, stream));
@@ -252,6 +259,9 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
 
   /** Ends the call early (cancellation): the connection is closed. */
   void abort() {
+    if (stream != null) {
+      stream.abandon();
+    }
     if (!ended) {
       if (small != null) {
         small.release();

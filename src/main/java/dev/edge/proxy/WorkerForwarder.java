@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutException;
+import java.io.FileNotFoundException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Set;
@@ -196,7 +197,8 @@ public final class WorkerForwarder {
               + " ms");
     }
     if (!sent) {
-      if (ForwardedHeaders.causedBy(error, ConnectException.class)) {
+      if (ForwardedHeaders.causedBy(error, ConnectException.class)
+          || ForwardedHeaders.causedBy(error, FileNotFoundException.class)) {
         lease.releaseUnreachable();
       }
       return new Reroute(worker, error, false);
@@ -210,15 +212,28 @@ public final class WorkerForwarder {
   }
 
   private static Mono<Void> relay(WorkerResponse response, Forwarding forwarding) {
-    HttpServerResponse res = forwarding.res();
-    res.status(response.head().status());
-    HttpHeaders headers = res.responseHeaders();
-    HopByHopHeaders.copyEndToEnd(response.head().headers(), headers);
-    headers.set(RequestIds.HEADER, forwarding.exchange().requestId());
-    if (!forwarding.headers().response().isEmpty()) {
-      forwarding.headers().response().applyTo(headers);
-    }
     ByteBuf body = response.body();
+    if (body != null && !((Connection) forwarding.req()).channel().isActive()) {
+      body.release(); // the client left: nobody would send (or release) it
+      return Mono.empty();
+    }
+    HttpServerResponse res = forwarding.res();
+    try {
+      res.status(response.head().status());
+      HttpHeaders headers = res.responseHeaders();
+      HopByHopHeaders.copyEndToEnd(response.head().headers(), headers);
+      headers.set(RequestIds.HEADER, forwarding.exchange().requestId());
+      if (!forwarding.headers().response().isEmpty()) {
+        forwarding.headers().response().applyTo(headers);
+      }
+    } catch (RuntimeException e) {
+      if (body != null) {
+        body.release();
+      }
+      throw new EdgeException(
+          Reason.WORKER_FAILED,
+          "the worker sent a response the edge cannot relay: " + e.getMessage());
+    }
     if (body != null && !body.isReadable()) {
       body.release();
       return res.send().then(); // keeps the worker's Content-Length, as for HEAD
