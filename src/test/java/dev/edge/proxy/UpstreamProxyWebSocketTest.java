@@ -160,7 +160,15 @@ class UpstreamProxyWebSocketTest {
 
     ws.sendBinary(ByteBuffer.allocate(WebSocketRelay.MAX_FRAME + 1), true);
 
-    assertThat(client.closed.get(5, TimeUnit.SECONDS)).startsWith("1009:");
+    try {
+      assertThat(client.closed.get(5, TimeUnit.SECONDS)).startsWith("1009:");
+    } catch (java.util.concurrent.ExecutionException e) {
+      // The edge answers 1009 and closes as soon as it reads the oversize frame's header; the rest
+      // of that frame, still being written, can meet a reset before the client reads the close.
+      assertThat(e.getCause())
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("reset");
+    }
     WebSocketCloseStatus seen = upstream.closesReceived.poll(5, TimeUnit.SECONDS);
     assertThat(seen.code()).isEqualTo(1001);
     awaitNoInflight();
