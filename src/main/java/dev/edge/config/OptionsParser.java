@@ -34,7 +34,7 @@ public final class OptionsParser {
               "(none: control endpoints answer loopback clients only)",
               "a token of at least 16 characters without spaces"),
           new Option("workers", "cores, at least 2", "an integer 1-256"),
-          new Option("event-loops", "cores", "an integer 1-256"),
+          new Option("event-loops", "half the cores", "an integer 1-256"),
           new Option("max-inflight", "32", "an integer 1-10000"),
           new Option("max-queue", "1000", "an integer 0-1000000"),
           new Option("queue-timeout-ms", "30000", "milliseconds 1-3600000"),
@@ -155,9 +155,11 @@ public final class OptionsParser {
   }
 
   /**
-   * One event loop per core, like nginx's {@code worker_processes auto}, instead of Reactor Netty's
-   * default of at least 4: on a machine the edge shares with its workers, more loops than cores
-   * only add context switches and tail latency. {@code -Dreactor.netty.ioWorkerCount} still wins.
+   * One event loop per two cores, rounded up, instead of Reactor Netty's default of at least 4. The
+   * edge always shares its machine with its workers (by default one per core), so loops that want
+   * every core only add context switches and tail latency: on 2 cores, one loop had the same
+   * throughput as two and a third less p99 (bench/run.sh, PERFORMANCE.md). {@code
+   * -Dreactor.netty.ioWorkerCount} still wins.
    */
   private static int defaultEventLoops() {
     String property = System.getProperty(EdgeOptions.EVENT_LOOPS_PROPERTY);
@@ -169,7 +171,12 @@ public final class OptionsParser {
             "event-loops", property, "an integer 1-256 in -D" + EdgeOptions.EVENT_LOOPS_PROPERTY);
       }
     }
-    return Runtime.getRuntime().availableProcessors();
+    return defaultEventLoops(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Half of {@code cores}, rounded up: 1 for 1 or 2 cores, 2 for 3 or 4, and so on. */
+  static int defaultEventLoops(int cores) {
+    return Math.max(1, (cores + 1) / 2);
   }
 
   private Path edgefile(Path app) {

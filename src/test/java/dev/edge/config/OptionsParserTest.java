@@ -65,12 +65,16 @@ class OptionsParserTest {
   }
 
   @Test
-  void eventLoopsDefaultToTheCoresOrTheReactorNettyProperty() {
+  void eventLoopsDefaultToHalfTheCoresOrTheReactorNettyProperty() {
     String before = System.getProperty(EdgeOptions.EVENT_LOOPS_PROPERTY);
     try {
       System.clearProperty(EdgeOptions.EVENT_LOOPS_PROPERTY);
       assertThat(parse(Map.of(), List.of()).eventLoops())
-          .isEqualTo(Runtime.getRuntime().availableProcessors());
+          .isEqualTo((Runtime.getRuntime().availableProcessors() + 1) / 2);
+      assertThat(OptionsParser.defaultEventLoops(1)).isEqualTo(1);
+      assertThat(OptionsParser.defaultEventLoops(2)).isEqualTo(1);
+      assertThat(OptionsParser.defaultEventLoops(3)).isEqualTo(2);
+      assertThat(OptionsParser.defaultEventLoops(16)).isEqualTo(8);
       assertThat(parse(Map.of("event-loops", "3"), List.of()).eventLoops()).isEqualTo(3);
       System.setProperty(EdgeOptions.EVENT_LOOPS_PROPERTY, "5");
       assertThat(parse(Map.of(), List.of()).eventLoops()).isEqualTo(5);
