@@ -109,7 +109,8 @@ class WorkerCallTest extends WorkerCallFixture {
 
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     assertThat(error).isInstanceOf(ReadTimeoutException.class);
-    assertThat(tookMillis).isBetween(300L, 1500L);
+    // never before the 300 ms read timeout; loose above it, for a loaded machine
+    assertThat(tookMillis).isBetween(300L, 4000L);
     assertThat(call.sent()).isTrue();
     // a timed-out connection is closed, not reused
     assertThat(serverSide().closeFuture().await(WAIT.toMillis())).isTrue();
@@ -126,7 +127,7 @@ class WorkerCallTest extends WorkerCallFixture {
 
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     assertThat(error).isInstanceOf(ReadTimeoutException.class);
-    assertThat(tookMillis).isBetween(300L, 1500L);
+    assertThat(tookMillis).isBetween(300L, 4000L); // not the previous call's timer, due at 5 s
     assertThat(stub.accepted).hasValue(1);
   }
 
