@@ -39,11 +39,14 @@ class GuardServerTest {
                     e.headers().forEach(res::header);
                     return res.status(e.reason().status()).sendString(Mono.just(e.reason().code()));
                   }
+                  Duration delay =
+                      req.uri().startsWith("/slow") ? Duration.ofMillis(1200) : Duration.ZERO;
                   return res.header("Server", "app/1")
                       .sendString(
                           req.receive()
                               .map(io.netty.buffer.ByteBuf::readableBytes)
                               .reduce(0, Integer::sum)
+                              .delayElement(delay)
                               .map(length -> req.uri() + " " + length));
                 })
             .bindNow();
@@ -59,6 +62,24 @@ class GuardServerTest {
   private static GuardLimits limits(Duration header, Duration bodyIdle, int perClient) {
     return new GuardLimits(
         8192, 16384, header, Duration.ofSeconds(60), bodyIdle, 1000, perClient, false);
+  }
+
+  private static GuardLimits withIdle(Duration idle) {
+    return new GuardLimits(
+        8192, 16384, Duration.ofSeconds(10), idle, Duration.ofSeconds(30), 1000, 0, false);
+  }
+
+  /** Reads one response with a {@code Content-Length} body, leaving the connection open. */
+  private static String readResponse(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int next = in.read();
+      assertThat(next).as("the connection closed mid-head: %s", head).isNotEqualTo(-1);
+      head.write(next);
+    }
+    String text = head.toString(StandardCharsets.ISO_8859_1);
+    int length = Integer.parseInt(text.replaceAll("(?is).*\r\ncontent-length: *(\\d+).*", "$1"));
+    return text + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
   }
 
   private Socket connect() throws IOException {
@@ -168,6 +189,41 @@ class GuardServerTest {
           .write("GET / HTTP/1.1\r\nHost: [::1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       String answer = readAll(socket.getInputStream());
       assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"reason\":\"bad_host\"");
+    }
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionIsClosedAtTheIdleTimeout() throws Exception {
+    start(withIdle(Duration.ofMillis(500)));
+    try (Socket socket = connect()) {
+      for (String path : new String[] {"/a", "/b"}) {
+        socket
+            .getOutputStream()
+            .write(
+                ("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        assertThat(readResponse(socket.getInputStream()))
+            .startsWith("HTTP/1.1 200 ")
+            .endsWith(path + " 0");
+        Thread.sleep(200); // less than the idle timeout: the connection stays usable
+      }
+      long idleFrom = System.nanoTime();
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      assertThat((System.nanoTime() - idleFrom) / 1_000_000).isBetween(250L, 5000L);
+    }
+  }
+
+  @Test
+  void aRequestTakingLongerThanTheIdleTimeoutIsNotCut() throws Exception {
+    start(withIdle(Duration.ofMillis(400)));
+    try (Socket socket = connect()) {
+      socket
+          .getOutputStream()
+          .write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(readResponse(socket.getInputStream()))
+          .startsWith("HTTP/1.1 200 ")
+          .endsWith("/slow 0");
+      assertThat(socket.getInputStream().read()).isEqualTo(-1); // then idle, then closed
     }
   }
 }
