@@ -10,7 +10,8 @@ import reactor.core.CoreSubscriber;
 /**
  * Writes a client's request body to a worker connection one chunk at a time: the next chunk is
  * asked for only while the connection is writable, so a slow worker slows the client down instead
- * of filling the edge's memory.
+ * of filling the edge's memory. While the connection cannot take more, the worker's read timeout
+ * runs: a worker that stops reading the body fails the call instead of holding it forever.
  *
  * <p>Thread-safety: confined to the connection's event loop, where the client's body arrives too
  * (the client connection and the worker connection share it).
@@ -49,6 +50,7 @@ final class RequestBodyWriter implements CoreSubscriber<ByteBuf> {
       upstream.request(1);
     } else {
       waiting = true;
+      call.bodyBlocked(true);
     }
   }
 
@@ -56,6 +58,7 @@ final class RequestBodyWriter implements CoreSubscriber<ByteBuf> {
   void resume() {
     if (waiting && !done) {
       waiting = false;
+      call.bodyBlocked(false);
       upstream.request(1);
     }
   }

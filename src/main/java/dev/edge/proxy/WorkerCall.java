@@ -150,6 +150,22 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
     }
   }
 
+  /**
+   * The worker stopped or started taking the request body again (its socket filled up or drained).
+   * A worker that takes none of the body for the read timeout is as late as one that never answers,
+   * as nginx's {@code proxy_send_timeout}; one that is taking it is not late.
+   */
+  void bodyBlocked(boolean blocked) {
+    if (ended || head != null || requestDone) {
+      return;
+    }
+    if (blocked) {
+      handler.arm();
+    } else {
+      handler.disarm();
+    }
+  }
+
   /** The connection can take more of the request body. */
   void writable() {
     if (writer != null) {
@@ -277,6 +293,9 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
    * complete) and the worker keeps it alive; otherwise it is closed.
    */
   private void end(boolean clean) {
+    if (ended) {
+      return;
+    }
     ended = true;
     if (writer != null) {
       writer.cancel();

@@ -48,8 +48,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * response headers (the worker died mid-request), a bodyless GET, HEAD or OPTIONS request is sent
  * once more to another worker, as nginx's {@code proxy_next_upstream error} does; once only, so a
  * request that kills workers takes at most two with it. Any other such failure is a {@code 502
- * worker_failed}. No response headers within the read timeout is a {@code 504 upstream_timeout},
- * never resent.
+ * worker_failed}. No response headers within the read timeout (or a worker that takes none of the
+ * request body for that long) is a {@code 504 upstream_timeout}, never resent. A failed try gives
+ * its worker's slot back before the next try looks for one.
  */
 public final class WorkerForwarder {
 
@@ -122,23 +123,34 @@ public final class WorkerForwarder {
             Reason.WORKER_UNAVAILABLE, "no worker of app " + pool.appId() + " could be reached");
   }
 
+  /**
+   * Sends the request on {@code lease}'s worker. The lease is released when the exchange ends, and
+   * before a reroute: the next try must not find this worker's slot still taken.
+   */
   private Mono<Void> exchange(Lease lease, Forwarding forwarding) {
     HttpServerRequest req = forwarding.req();
     WorkerSlot worker = lease.worker();
     Exchange record = forwarding.exchange();
     long leasedAt = System.nanoTime();
-    record.leased(worker.id(), leasedAt - record.startNanos(), lease.waited());
-    WorkerCall call =
-        new WorkerCall(
-            worker.connections(),
-            ((Connection) req).channel().eventLoop(),
-            requestFor(forwarding),
-            forwarding.hasBody()
-                ? RequestBodies.limited(req.receive().retain(), forwarding.maxBodyBytes())
-                : null,
-            forwarding.readTimeout().toNanos(),
-            record);
+    WorkerCall call;
+    try {
+      record.leased(worker.id(), leasedAt - record.startNanos(), lease.waited());
+      call =
+          new WorkerCall(
+              worker.connections(),
+              ((Connection) req).channel().eventLoop(),
+              requestFor(forwarding),
+              forwarding.hasBody()
+                  ? RequestBodies.limited(req.receive().retain(), forwarding.maxBodyBytes())
+                  : null,
+              forwarding.readTimeout().toNanos(),
+              record);
+    } catch (RuntimeException e) {
+      lease.release();
+      return Mono.error(e);
+    }
     return call.onErrorMap(e -> classify(e, call.sent(), lease, forwarding))
+        .doOnError(Reroute.class, reroute -> lease.release())
         .flatMap(
             response -> {
               record.answered(response.headNanos() - leasedAt);

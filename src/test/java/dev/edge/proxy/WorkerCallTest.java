@@ -18,10 +18,15 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -273,6 +278,33 @@ class WorkerCallTest extends WorkerCallFixture {
     assertThat(error).as("the call failed while the client was still sending").isNull();
     assertThat(text(response.get().body())).isEqualTo(Integer.toString(upload.length));
     assertThat(stub.requests.take().body()).isEqualTo(upload);
+  }
+
+  /**
+   * A worker that accepts the connection and then reads nothing (stuck, but alive) fills its
+   * socket; the upload then stalls for good unless the read timeout runs while the worker takes no
+   * body, as nginx's proxy_send_timeout. The client's body is cancelled with the call.
+   */
+  @Test
+  void workerThatStopsReadingTheBodyFailsTheCallAtTheReadTimeout() throws Exception {
+    Path socket = dir.resolve("stuck.sock");
+    try (ServerSocketChannel stuck = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      stuck.bind(UnixDomainSocketAddress.of(socket));
+      WorkerConnections toStuck =
+          new WorkerConnections(EdgeWorker.unixAddress(socket.toString()), Duration.ofSeconds(30));
+      AtomicBoolean cancelled = new AtomicBoolean();
+      Flux<ByteBuf> endless =
+          Flux.<ByteBuf>generate(sink -> sink.next(Unpooled.wrappedBuffer(new byte[64 * 1024])))
+              .doOnCancel(() -> cancelled.set(true));
+      WorkerCall call = call(toStuck, upload(), endless, SHORT_READ_TIMEOUT);
+
+      Throwable error = failure(call);
+
+      assertThat(error).isInstanceOf(ReadTimeoutException.class);
+      assertThat(call.sent()).isTrue();
+      await("the client's body cancelled", cancelled::get);
+      toStuck.close();
+    }
   }
 
   /** {@code bytes} as buffers of {@code size} bytes (the last one shorter). */
