@@ -74,6 +74,14 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
     this.record = record;
   }
 
+  /**
+   * Whether the worker's response head arrived; a small body may still have been on its way, with
+   * nothing sent to the client yet.
+   */
+  boolean answered() {
+    return head != null;
+  }
+
   /** Whether the request was handed to a connection (the worker may have seen it). */
   boolean sent() {
     return sent;

@@ -45,8 +45,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * <p>Failure rules: if the worker cannot be reached before anything was sent (connection refused,
  * socket gone), the worker leaves routing at once and the request goes to another worker, up to
  * {@link #MAX_ATTEMPTS} tries in all. If the connection fails after the request was sent but before
- * response headers (the worker died mid-request), a bodyless GET, HEAD or OPTIONS request is sent
- * once more to another worker, as nginx's {@code proxy_next_upstream error} does; once only, so a
+ * anything reached the client (response headers, or the whole of a small response, which goes out
+ * in one write; the worker died mid-request), a bodyless GET, HEAD or OPTIONS request is sent once
+ * more to another worker, as nginx's {@code proxy_next_upstream error} does; once only, so a
  * request that kills workers takes at most two with it. Any other such failure is a {@code 502
  * worker_failed}. No response headers within the read timeout (or a worker that takes none of the
  * request body for that long) is a {@code 504 upstream_timeout}, never resent. A failed try gives
@@ -149,7 +150,7 @@ public final class WorkerForwarder {
       lease.release();
       return Mono.error(e);
     }
-    return call.onErrorMap(e -> classify(e, call.sent(), lease, forwarding))
+    return call.onErrorMap(e -> classify(e, call, lease, forwarding))
         .doOnError(Reroute.class, reroute -> lease.release())
         .flatMap(
             response -> {
@@ -194,7 +195,7 @@ public final class WorkerForwarder {
             EmptyHttpHeaders.INSTANCE);
   }
 
-  private Throwable classify(Throwable error, boolean sent, Lease lease, Forwarding forwarding) {
+  private Throwable classify(Throwable error, WorkerCall call, Lease lease, Forwarding forwarding) {
     if (error instanceof EdgeException) {
       return error;
     }
@@ -204,11 +205,13 @@ public final class WorkerForwarder {
           Reason.UPSTREAM_TIMEOUT,
           "worker w"
               + worker.id()
-              + " sent no response headers within "
+              + (call.answered()
+                  ? " went silent mid-response for "
+                  : " sent no response headers within ")
               + forwarding.readTimeout().toMillis()
               + " ms");
     }
-    if (!sent) {
+    if (!call.sent()) {
       if (ForwardedHeaders.causedBy(error, ConnectException.class)
           || ForwardedHeaders.causedBy(error, FileNotFoundException.class)) {
         lease.releaseUnreachable();

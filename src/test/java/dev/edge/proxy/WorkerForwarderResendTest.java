@@ -69,7 +69,10 @@ class WorkerForwarderResendTest {
         WorkerStub.onSocket(
             dir,
             (ctx, request) -> {
-              if (requests.incrementAndGet() == 1) {
+              if (request.uri().equals("/stall")) {
+                // a small response's head and part of its body, then silence
+                WorkerStub.write(ctx, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+              } else if (requests.incrementAndGet() == 1) {
                 ctx.close();
               } else {
                 WorkerStub.ok(ctx, "second try".getBytes(StandardCharsets.US_ASCII));
@@ -100,7 +103,8 @@ class WorkerForwarderResendTest {
                             EdgeException.class,
                             e ->
                                 res.status(e.reason().status())
-                                    .sendString(Mono.just(e.reason().code()))
+                                    .sendString(
+                                        Mono.just(e.reason().code() + ": " + e.getMessage()))
                                     .then()))
             .bindNow(WAIT);
   }
@@ -111,14 +115,17 @@ class WorkerForwarderResendTest {
     worker.close();
   }
 
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void aGetWhoseWorkerDroppedItIsResentOnTheSlotItGaveBack() throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/hello"))
-                .timeout(WAIT)
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = get("/hello");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("second try");
@@ -128,5 +135,15 @@ class WorkerForwarderResendTest {
       assertThat(System.nanoTime()).as("the slot was given back").isLessThan(deadline);
       Thread.sleep(5);
     }
+  }
+
+  @Test
+  void aWorkerSilentAfterItsResponseHeadIsATimeoutSaidAsSuch() throws Exception {
+    HttpResponse<String> response = get("/stall");
+
+    assertThat(response.statusCode()).isEqualTo(504);
+    assertThat(response.body())
+        .isEqualTo("upstream_timeout: worker w1 went silent mid-response for 1000 ms");
+    assertThat(requests).hasValue(0); // a timeout is never resent
   }
 }
