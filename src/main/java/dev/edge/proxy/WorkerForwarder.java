@@ -151,7 +151,6 @@ public final class WorkerForwarder {
       return Mono.error(e);
     }
     return call.onErrorMap(e -> classify(e, call, lease, forwarding))
-        .doOnError(Reroute.class, reroute -> lease.release())
         .flatMap(
             response -> {
               record.answered(response.headNanos() - leasedAt);
@@ -215,10 +214,13 @@ public final class WorkerForwarder {
       if (ForwardedHeaders.causedBy(error, ConnectException.class)
           || ForwardedHeaders.causedBy(error, FileNotFoundException.class)) {
         lease.releaseUnreachable();
+      } else {
+        lease.release(); // before the next try looks for a slot
       }
       return new Reroute(worker, error, false);
     }
     if (forwarding.mayResend().compareAndSet(true, false)) {
+      lease.release();
       return new Reroute(worker, error, true);
     }
     return new EdgeException(
