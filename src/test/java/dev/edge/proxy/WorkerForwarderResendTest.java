@@ -2,10 +2,6 @@ package dev.edge.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edge.EdgeException;
-import dev.edge.edgefile.HeaderRules;
-import dev.edge.edgefile.Timeouts;
-import dev.edge.observe.Exchange;
 import dev.edge.pool.AppPool;
 import dev.edge.pool.PoolListener;
 import dev.edge.pool.WorkerConnections;
@@ -22,10 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 /**
  * The resend of docs/edge/SCHEDULER.md: a bodyless GET whose worker dropped the connection after
@@ -36,8 +30,6 @@ import reactor.netty.http.server.HttpServer;
 class WorkerForwarderResendTest {
 
   static final Duration WAIT = Duration.ofSeconds(2);
-  static final Timeouts TIMEOUTS =
-      new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
 
   @TempDir Path dir;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
@@ -83,30 +75,7 @@ class WorkerForwarderResendTest {
             1, 1, 1, new WorkerConnections(worker.address, Duration.ofSeconds(30)), "w1", 0);
     pool.add(slot);
     pool.markReady(slot);
-    WorkerForwarder forwarder = new WorkerForwarder();
-    edge =
-        HttpServer.create()
-            .host("127.0.0.1")
-            .port(0)
-            .handle(
-                (req, res) ->
-                    forwarder
-                        .forward(
-                            pool,
-                            TIMEOUTS,
-                            req,
-                            res,
-                            new Exchange("req-test"),
-                            HeaderRules.NONE,
-                            -1)
-                        .onErrorResume(
-                            EdgeException.class,
-                            e ->
-                                res.status(e.reason().status())
-                                    .sendString(
-                                        Mono.just(e.reason().code() + ": " + e.getMessage()))
-                                    .then()))
-            .bindNow(WAIT);
+    edge = ForwardingListener.start(pool);
   }
 
   @AfterEach

@@ -2,10 +2,6 @@ package dev.edge.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edge.EdgeException;
-import dev.edge.edgefile.HeaderRules;
-import dev.edge.edgefile.Timeouts;
-import dev.edge.observe.Exchange;
 import dev.edge.pool.AppPool;
 import dev.edge.pool.PoolListener;
 import dev.edge.pool.WorkerConnections;
@@ -31,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 /**
  * The rule of docs/edge/SCHEDULER.md that a worker whose socket "refuses the connection or is gone,
@@ -42,8 +37,6 @@ import reactor.netty.http.server.HttpServer;
 class WorkerForwarderUnreachableTest {
 
   static final Duration WAIT = Duration.ofSeconds(2);
-  static final Timeouts TIMEOUTS =
-      new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
 
   @TempDir Path dir;
   private final List<WorkerSlot> unreachable = new CopyOnWriteArrayList<>();
@@ -73,26 +66,7 @@ class WorkerForwarderUnreachableTest {
     healthy =
         WorkerStub.onSocket(
             dir, (ctx, request) -> WorkerStub.ok(ctx, "ok".getBytes(StandardCharsets.US_ASCII)));
-    WorkerForwarder forwarder = new WorkerForwarder();
-    edge =
-        HttpServer.create()
-            .host("127.0.0.1")
-            .port(0)
-            .handle(
-                (req, res) ->
-                    forwarder
-                        .forward(
-                            pool,
-                            TIMEOUTS,
-                            req,
-                            res,
-                            new Exchange("req-test"),
-                            HeaderRules.NONE,
-                            -1)
-                        .onErrorResume(
-                            EdgeException.class,
-                            e -> res.status(e.reason().status()).send().then()))
-            .bindNow(WAIT);
+    edge = ForwardingListener.start(pool);
   }
 
   @AfterEach
