@@ -8,7 +8,6 @@ import dev.edge.observe.EdgeMetrics;
 import dev.edge.ratelimit.ClientAddresses;
 import dev.edge.runtime.AppRuntime;
 import dev.edge.runtime.ConfigReloader;
-import dev.edge.sdk.EdgeWorker;
 import dev.edge.worker.AppWatcher;
 import dev.edge.worker.SocketDirectory;
 import io.netty.handler.codec.http.HttpRequest;
@@ -81,7 +80,7 @@ public final class EdgeServer implements SmartLifecycle {
 
   @Override
   public void start() {
-    HttpServer server = guard.install(EdgeWorker.keepReading(HttpServer.create()));
+    HttpServer server = guard.install(HttpServer.create());
     if (!options.trustedProxies().isEmpty()) {
       server = server.forwarded(forwardedBy(new ClientAddresses(options.trustedProxies())));
     }

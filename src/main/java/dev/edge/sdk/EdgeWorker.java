@@ -107,10 +107,11 @@ public final class EdgeWorker {
   }
 
   /**
-   * Works around a Reactor Netty 1.3.7 bug (reactor-netty#4361, fixed upstream after the version
-   * this build can resolve): a keep-alive connection stops reading when a request arrives before
-   * the previous request's operations terminated and the pipelined queue drains without a new
-   * request, so the next request on that connection hangs. The edge reuses its connections
+   * Works around a bug of Reactor Netty 1.3.7 and earlier (reactor-netty#4361, fixed in 1.3.8,
+   * which the edge itself runs on; an app using this SDK as a library brings its own Reactor Netty,
+   * Spring Boot 4.1.1's being 1.3.7): a keep-alive connection stops reading when a request arrives
+   * before the previous request's operations terminated and the pipelined queue drains without a
+   * new request, so the next request on that connection hangs. The edge reuses its connections
    * immediately, which makes this likely under load. After each request terminates, this asks the
    * channel to read once more; the extra read is harmless when reading was already armed.
    *
