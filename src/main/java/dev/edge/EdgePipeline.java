@@ -27,7 +27,9 @@ import dev.edge.route.RouteMatch;
 import dev.edge.runtime.ActiveConfig;
 import dev.edge.runtime.AppRuntime;
 import dev.edge.statics.StaticFiles;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,7 +133,7 @@ public final class EdgePipeline {
 
   /** Handles one request; the Reactor Netty server calls this on an event-loop thread. */
   public Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
-    active.incrementAndGet();
+    enter();
     String requestId = RequestIds.resolve(req.requestHeaders().get(RequestIds.HEADER));
     Exchange exchange = new Exchange(requestId);
     res.header(RequestIds.HEADER, requestId);
@@ -147,6 +149,50 @@ public final class EdgePipeline {
     return answer
         .onErrorResume(error -> respondToError(error, req, res, exchange))
         .doFinally(signal -> finish(req, res, exchange, signal));
+  }
+
+  /**
+   * A {@link FastPath} for one new connection, sharing this pipeline's forwarder, errors, guard,
+   * limiter, metrics and access log.
+   *
+   * @param clients how to find the client behind trusted proxies, or null when none are trusted
+   */
+  ChannelHandler newFastPath(ClientAddresses clients) {
+    return new FastPath(this, guard, workers, errors, clients);
+  }
+
+  /** A request starts (on either path): graceful shutdown waits for it. */
+  void enter() {
+    active.incrementAndGet();
+  }
+
+  /** Whether responses close their connection (the edge is shutting down). */
+  boolean closing() {
+    return closing;
+  }
+
+  /** The active config snapshot: a request reads it once and finishes on it. */
+  ActiveConfig config() {
+    return config.get();
+  }
+
+  /** The rate limiter, or null when rate limiting is off. */
+  RateLimiter limiter() {
+    return limiter;
+  }
+
+  /** Whether {@code rawPath} is one of the endpoints the edge answers itself, on every host. */
+  static boolean isBuiltIn(String rawPath) {
+    switch (rawPath) {
+      case "/server":
+      case "/status":
+      case "/diagnostics":
+      case "/metrics":
+      case ControlEndpoint.RELOAD:
+        return true;
+      default:
+        return DashboardEndpoint.owns(rawPath);
+    }
   }
 
   /** Requests being handled right now (waiting, in flight or streaming). */
@@ -251,21 +297,44 @@ public final class EdgePipeline {
   private Mono<Void> respondToError(
       Throwable error, HttpServerRequest req, HttpServerResponse res, Exchange exchange) {
     Reason reason = ErrorResponder.reasonOf(error, res);
-    if (reason != null
-        && metrics != null
-        && !res.hasSentHeaders()
-        && !exchange.isRejectionCounted()) {
-      metrics.rejected(exchange.app(), reason.code());
+    if (reason != null && !res.hasSentHeaders()) {
+      countRejection(exchange, reason);
     }
     return errors.respond(error, req, res, exchange.requestId());
   }
 
+  /** Counts a problem response the edge sends for {@code exchange} (unless counted already). */
+  void countRejection(Exchange exchange, Reason reason) {
+    if (metrics != null && !exchange.isRejectionCounted()) {
+      metrics.rejected(exchange.app(), reason.code());
+    }
+  }
+
   private void finish(
       HttpServerRequest req, HttpServerResponse res, Exchange exchange, SignalType signal) {
-    active.decrementAndGet();
     int status =
         signal == SignalType.CANCEL && !res.hasSentHeaders() ? CLIENT_CLOSED : res.status().code();
-    String method = req.method().name();
+    leave(
+        exchange,
+        req.method().name(),
+        req.uri(),
+        status,
+        res.responseHeaders(),
+        req.remoteAddress());
+  }
+
+  /**
+   * A request ended (on either path): it stops counting as active, and its metrics and access-log
+   * line are recorded from the response {@code headers} that went out.
+   */
+  void leave(
+      Exchange exchange,
+      String method,
+      String uri,
+      int status,
+      HttpHeaders headers,
+      SocketAddress client) {
+    active.decrementAndGet();
     long total = System.nanoTime() - exchange.startNanos();
     if (metrics != null && !exchange.isBuiltIn()) {
       metrics.record(exchange, method, status, total);
@@ -273,7 +342,7 @@ public final class EdgePipeline {
     if (accessLog != null) {
       long bytes = exchange.bytes();
       if (bytes < 0) {
-        String length = res.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
         bytes = length == null ? -1 : parseLength(length);
       }
       accessLog.log(
@@ -282,11 +351,11 @@ public final class EdgePipeline {
               exchange,
               total,
               method,
-              RequestPaths.pathOf(req.uri()),
+              RequestPaths.pathOf(uri),
               status,
-              res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE),
+              headers.get(HttpHeaderNames.CONTENT_TYPE),
               bytes,
-              ip(req.remoteAddress())));
+              ip(client)));
     }
   }
 

@@ -10,6 +10,7 @@ import dev.edge.runtime.AppRuntime;
 import dev.edge.runtime.ConfigReloader;
 import dev.edge.worker.AppWatcher;
 import dev.edge.worker.SocketDirectory;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -81,9 +82,20 @@ public final class EdgeServer implements SmartLifecycle {
   @Override
   public void start() {
     HttpServer server = guard.install(HttpServer.create());
-    if (!options.trustedProxies().isEmpty()) {
-      server = server.forwarded(forwardedBy(new ClientAddresses(options.trustedProxies())));
+    ClientAddresses clients =
+        options.trustedProxies().isEmpty() ? null : new ClientAddresses(options.trustedProxies());
+    if (clients != null) {
+      server = server.forwarded(forwardedBy(clients));
     }
+    server =
+        server.doOnChannelInit(
+            (observer, channel, remote) -> {
+              ChannelPipeline handlers = channel.pipeline();
+              if (handlers.get(RequestGuard.TRACKER) != null) {
+                handlers.addAfter(
+                    RequestGuard.TRACKER, FastPath.NAME, pipeline.newFastPath(clients));
+              }
+            });
     if (metrics != null) {
       server =
           server.doOnChannelInit(

@@ -9,8 +9,11 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
@@ -83,6 +86,11 @@ public final class RequestGuard {
         .doOnChannelInit((observer, channel, remote) -> guard(channel, channel.remoteAddress()));
   }
 
+  /** How long a keep-alive connection may sit idle between requests. */
+  public Duration idleTimeout() {
+    return limits.idleTimeout();
+  }
+
   private void guard(Channel channel, SocketAddress remote) {
     ChannelPipeline pipeline = channel.pipeline();
     if (pipeline.get(NettyPipeline.HttpCodec) == null || pipeline.get(SCANNER) != null) {
@@ -108,46 +116,63 @@ public final class RequestGuard {
    * @throws EdgeException with {@code Connection: close} for the first rule broken
    */
   public void check(HttpServerRequest req) {
-    HttpHeaders headers = req.requestHeaders();
-    String uri = req.uri();
-    String hostProblem = HostRules.problem(headers, req.version(), uri);
-    if (hostProblem != null) {
-      throw reject(req, Reason.BAD_HOST, hostProblem);
+    Rejection problem = problem(req.requestHeaders(), req.uri(), req.version(), req.method());
+    if (problem != null) {
+      throw reject(req, problem.reason(), problem.detail());
     }
-    String path = RequestPaths.pathOf(uri);
-    if (!uri.startsWith("/")) {
-      path = target(req, uri);
+  }
+
+  /**
+   * Whether {@code request} passes the rules {@link #check} enforces; unlike {@code check} it
+   * neither counts nor logs anything (the fast path asks, and leaves a refusal to the general path,
+   * which checks again and answers).
+   */
+  public boolean passes(HttpRequest request) {
+    return problem(request.headers(), request.uri(), request.protocolVersion(), request.method())
+        == null;
+  }
+
+  /** The first rule of {@link #check} the request breaks, or null. */
+  private Rejection problem(
+      HttpHeaders headers, String uri, HttpVersion version, HttpMethod method) {
+    String hostProblem = HostRules.problem(headers, version, uri);
+    if (hostProblem != null) {
+      return new Rejection(Reason.BAD_HOST, hostProblem);
+    }
+    String path = uri.startsWith("/") ? RequestPaths.pathOf(uri) : target(uri, method);
+    if (path == null) {
+      return new Rejection(Reason.BAD_PATH, "request target is not a path");
     }
     String pathProblem = PathRules.invalid(path);
     if (pathProblem != null) {
-      throw reject(req, Reason.BAD_PATH, pathProblem);
+      return new Rejection(Reason.BAD_PATH, pathProblem);
     }
     String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
     if (length != null) {
       long declared = declaredLength(length);
       if (declared < 0) {
-        throw reject(req, Reason.BAD_FRAMING, "malformed Content-Length");
+        return Rejection.badFraming("malformed Content-Length");
       }
       if (limits.maxBodyBytes() > 0 && declared > limits.maxBodyBytes()) {
-        throw reject(
-            req,
+        return new Rejection(
             Reason.BODY_TOO_LARGE,
             "Content-Length larger than " + limits.maxBodyBytes() + " bytes");
       }
     }
+    return null;
   }
 
-  /** The path of a target that is not origin-form (its authority already checked), or a refusal. */
-  private String target(HttpServerRequest req, String uri) {
+  /** The path of a target that is not origin-form (its authority already checked), or null. */
+  private static String target(String uri, HttpMethod method) {
     int scheme = HostRules.schemeLength(uri);
     if (scheme > 0) {
       int end = HostRules.authorityEnd(uri, scheme);
       return RequestPaths.pathOf(HostRules.originFormIfAgrees(uri, uri.substring(scheme, end)));
     }
-    if (uri.equals("*") && HttpMethod.OPTIONS.equals(req.method())) {
+    if (uri.equals("*") && HttpMethod.OPTIONS.equals(method)) {
       return "/";
     }
-    throw reject(req, Reason.BAD_PATH, "request target is not a path");
+    return null;
   }
 
   /** The value of a Content-Length of 1-18 digits, else -1. */

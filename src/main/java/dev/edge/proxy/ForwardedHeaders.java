@@ -22,10 +22,23 @@ final class ForwardedHeaders {
 
   /** Fills {@code headers} with end-to-end headers, forwarding headers and the request id. */
   static void requestHeaders(HttpServerRequest req, String requestId, HttpHeaders headers) {
-    HopByHopHeaders.copyEndToEnd(req.requestHeaders(), headers);
-    headers.set("X-Forwarded-For", clientAddress(req.remoteAddress()));
-    headers.set("X-Forwarded-Proto", req.scheme());
-    String host = req.requestHeaders().get(HttpHeaderNames.HOST);
+    requestHeaders(req.requestHeaders(), req.remoteAddress(), req.scheme(), requestId, headers);
+  }
+
+  /**
+   * Fills {@code headers} from the client's {@code inbound} headers, its address and the scheme it
+   * used: end-to-end headers, forwarding headers and the request id.
+   */
+  static void requestHeaders(
+      HttpHeaders inbound,
+      SocketAddress client,
+      String scheme,
+      String requestId,
+      HttpHeaders headers) {
+    HopByHopHeaders.copyEndToEnd(inbound, headers);
+    headers.set("X-Forwarded-For", clientAddress(client));
+    headers.set("X-Forwarded-Proto", scheme);
+    String host = inbound.get(HttpHeaderNames.HOST);
     if (host != null) {
       headers.set("X-Forwarded-Host", host);
     } else {
@@ -65,7 +78,11 @@ final class ForwardedHeaders {
 
   /** Whether the request announces a body (a non-zero length or a transfer coding). */
   static boolean hasBody(HttpServerRequest req) {
-    HttpHeaders headers = req.requestHeaders();
+    return hasBody(req.requestHeaders());
+  }
+
+  /** Whether request {@code headers} announce a body (a non-zero length or a transfer coding). */
+  static boolean hasBody(HttpHeaders headers) {
     String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
     if (length != null) {
       return !length.equals("0");

@@ -28,6 +28,8 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
@@ -84,19 +86,74 @@ public final class WorkerForwarder {
       Exchange exchange,
       HeaderRules headers,
       long maxBodyBytes) {
-    boolean hasBody = ForwardedHeaders.hasBody(req);
+    ClientRequest client =
+        new ClientRequest(
+            req.method(),
+            req.uri(),
+            req.requestHeaders(),
+            req.remoteAddress(),
+            req.scheme(),
+            ((Connection) req).channel());
+    Flux<ByteBuf> body =
+        ForwardedHeaders.hasBody(req)
+            ? RequestBodies.limited(req.receive().retain(), maxBodyBytes)
+            : null;
+    return forward(
+        pool,
+        routeTimeouts,
+        client,
+        body,
+        exchange,
+        headers,
+        response -> relay(response, client, res, exchange, headers));
+  }
+
+  /**
+   * Forwards a bodyless request read by the edge's fast path to a worker of {@code pool} and writes
+   * the answer into {@code res}, as {@link #forward(AppPool, Timeouts, HttpServerRequest,
+   * HttpServerResponse, Exchange, HeaderRules, long) forward} does for the general path.
+   */
+  public Mono<Void> forward(
+      AppPool pool,
+      Timeouts routeTimeouts,
+      ClientRequest client,
+      ChannelResponse res,
+      Exchange exchange,
+      HeaderRules headers) {
+    return forward(
+        pool,
+        routeTimeouts,
+        client,
+        null,
+        exchange,
+        headers,
+        response -> ChannelRelay.relay(response, client, res, exchange, headers));
+  }
+
+  /** Whether request {@code headers} announce a body (a non-zero length or a transfer coding). */
+  public static boolean announcesBody(HttpHeaders headers) {
+    return ForwardedHeaders.hasBody(headers);
+  }
+
+  private Mono<Void> forward(
+      AppPool pool,
+      Timeouts routeTimeouts,
+      ClientRequest client,
+      Flux<ByteBuf> body,
+      Exchange exchange,
+      HeaderRules headers,
+      Function<WorkerResponse, Mono<Void>> relay) {
     Forwarding forwarding =
         new Forwarding(
             pool,
-            req,
-            res,
-            hasBody,
+            client,
+            body,
             exchange,
-            new AtomicBoolean(!hasBody && SAFE_METHODS.contains(req.method())),
+            new AtomicBoolean(body == null && SAFE_METHODS.contains(client.method())),
             routeTimeouts.queue(),
             routeTimeouts.read(),
             headers,
-            maxBodyBytes);
+            relay);
     return attempt(1, forwarding, null);
   }
 
@@ -129,7 +186,6 @@ public final class WorkerForwarder {
    * before a reroute: the next try must not find this worker's slot still taken.
    */
   private Mono<Void> exchange(Lease lease, Forwarding forwarding) {
-    HttpServerRequest req = forwarding.req();
     WorkerSlot worker = lease.worker();
     Exchange record = forwarding.exchange();
     long leasedAt = System.nanoTime();
@@ -139,11 +195,9 @@ public final class WorkerForwarder {
       call =
           new WorkerCall(
               worker.connections(),
-              ((Connection) req).channel().eventLoop(),
+              forwarding.client().channel().eventLoop(),
               requestFor(forwarding),
-              forwarding.hasBody()
-                  ? RequestBodies.limited(req.receive().retain(), forwarding.maxBodyBytes())
-                  : null,
+              forwarding.body(),
               forwarding.readTimeout().toNanos(),
               record);
     } catch (RuntimeException e) {
@@ -154,7 +208,7 @@ public final class WorkerForwarder {
         .flatMap(
             response -> {
               record.answered(response.headNanos() - leasedAt);
-              return relay(response, forwarding);
+              return forwarding.relay().apply(response);
             })
         .doFinally(
             signal -> {
@@ -169,9 +223,14 @@ public final class WorkerForwarder {
    * has answered it), and a request without {@code Host} gets one, as HTTP/1.1 requires.
    */
   private static HttpRequest requestFor(Forwarding forwarding) {
-    HttpServerRequest req = forwarding.req();
+    ClientRequest client = forwarding.client();
     HttpHeaders outbound = HEADERS.newHeaders();
-    ForwardedHeaders.requestHeaders(req, forwarding.exchange().requestId(), outbound);
+    ForwardedHeaders.requestHeaders(
+        client.headers(),
+        client.client(),
+        client.scheme(),
+        forwarding.exchange().requestId(),
+        outbound);
     outbound.remove(HttpHeaderNames.EXPECT);
     if (!outbound.contains(HttpHeaderNames.HOST)) {
       outbound.set(HttpHeaderNames.HOST, "localhost");
@@ -182,12 +241,12 @@ public final class WorkerForwarder {
     if (!forwarding.headers().request().isEmpty()) {
       forwarding.headers().request().applyTo(outbound);
     }
-    String target = ForwardedHeaders.originForm(req.uri());
+    String target = ForwardedHeaders.originForm(client.uri());
     return forwarding.hasBody()
-        ? new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), target, outbound)
+        ? new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), target, outbound)
         : new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1,
-            req.method(),
+            client.method(),
             target,
             Unpooled.EMPTY_BUFFER,
             outbound,
@@ -228,29 +287,19 @@ public final class WorkerForwarder {
         "worker w" + worker.id() + " failed before answering: " + error.getMessage());
   }
 
-  private static Mono<Void> relay(WorkerResponse response, Forwarding forwarding) {
+  private static Mono<Void> relay(
+      WorkerResponse response,
+      ClientRequest client,
+      HttpServerResponse res,
+      Exchange exchange,
+      HeaderRules rules) {
     ByteBuf body = response.body();
-    if (body != null && !((Connection) forwarding.req()).channel().isActive()) {
+    if (body != null && !client.channel().isActive()) {
       body.release(); // the client left: nobody would send (or release) it
       return Mono.empty();
     }
-    HttpServerResponse res = forwarding.res();
-    try {
-      res.status(response.head().status());
-      HttpHeaders headers = res.responseHeaders();
-      HopByHopHeaders.copyEndToEnd(response.head().headers(), headers);
-      headers.set(RequestIds.HEADER, forwarding.exchange().requestId());
-      if (!forwarding.headers().response().isEmpty()) {
-        forwarding.headers().response().applyTo(headers);
-      }
-    } catch (RuntimeException e) {
-      if (body != null) {
-        body.release();
-      }
-      throw new EdgeException(
-          Reason.WORKER_FAILED,
-          "the worker sent a response the edge cannot relay: " + e.getMessage());
-    }
+    res.status(response.head().status());
+    responseHeaders(response, res.responseHeaders(), exchange, rules);
     if (body != null && !body.isReadable()) {
       body.release();
       return res.send().then(); // keeps the worker's Content-Length, as for HEAD
@@ -262,25 +311,53 @@ public final class WorkerForwarder {
   }
 
   /**
+   * Adds the worker's end-to-end response headers, the request id and the route's response edits to
+   * {@code headers}; a header the edge cannot relay is a {@code 502} (the body, if whole, is
+   * released).
+   */
+  static void responseHeaders(
+      WorkerResponse response, HttpHeaders headers, Exchange exchange, HeaderRules rules) {
+    try {
+      HopByHopHeaders.copyEndToEnd(response.head().headers(), headers);
+      headers.set(RequestIds.HEADER, exchange.requestId());
+      if (!rules.response().isEmpty()) {
+        rules.response().applyTo(headers);
+      }
+    } catch (RuntimeException e) {
+      if (response.body() != null) {
+        response.body().release();
+      }
+      throw new EdgeException(
+          Reason.WORKER_FAILED,
+          "the worker sent a response the edge cannot relay: " + e.getMessage());
+    }
+  }
+
+  /**
    * One client request on its way to a worker, across reroutes.
    *
+   * @param body the request body (already limited to the route's size), or null when it has none
    * @param mayResend whether one resend after a mid-request worker failure is still allowed
    * @param queueTimeout how long the request may wait in the app's queue
    * @param readTimeout the route's read timeout
    * @param headers the route's header edits
-   * @param maxBodyBytes the route's request body limit, or -1
+   * @param relay sends the worker's response on to the client
    */
   private record Forwarding(
       AppPool pool,
-      HttpServerRequest req,
-      HttpServerResponse res,
-      boolean hasBody,
+      ClientRequest client,
+      Flux<ByteBuf> body,
       Exchange exchange,
       AtomicBoolean mayResend,
       Duration queueTimeout,
       Duration readTimeout,
       HeaderRules headers,
-      long maxBodyBytes) {}
+      Function<WorkerResponse, Mono<Void>> relay) {
+
+    boolean hasBody() {
+      return body != null;
+    }
+  }
 
   /** The request may go to another worker: nothing was sent, or it is safe to send again. */
   private static final class Reroute extends RuntimeException {

@@ -1,0 +1,421 @@
+package dev.edge;
+
+import dev.edge.EdgeException.Reason;
+import dev.edge.edgefile.EdgeConfig.Route;
+import dev.edge.edgefile.RouteAction;
+import dev.edge.guard.RequestGuard;
+import dev.edge.observe.Exchange;
+import dev.edge.observe.RequestIds;
+import dev.edge.proxy.ChannelResponse;
+import dev.edge.proxy.ClientRequest;
+import dev.edge.proxy.WorkerForwarder;
+import dev.edge.ratelimit.ClientAddresses;
+import dev.edge.route.HostNames;
+import dev.edge.route.RequestPaths;
+import dev.edge.runtime.ActiveConfig;
+import dev.edge.runtime.AppRuntime;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.netty.http.HttpConnectionLiveness;
+import reactor.netty.http.IdleTimeoutHandler;
+
+/**
+ * The fast path: the same request path as {@link EdgePipeline}, for the requests that are most of
+ * an app's traffic, run straight on the client's Netty channel instead of through Reactor Netty's
+ * per-request server machinery (which costs about as much CPU as the rest of the hop together).
+ *
+ * <p>It sits after the guard's handlers and takes a request only when all of this holds: an
+ * HTTP/1.1 {@code GET} or {@code HEAD} without a body, {@code Expect} or {@code Upgrade}; not a
+ * built-in endpoint; it passes the guard's rules ({@link RequestGuard#passes}); its route's action
+ * is an app and the route has no limits of its own; and no earlier request on the connection is
+ * still with the general path. Then: request id, rate limit, the app's pool through the same {@link
+ * WorkerForwarder} (lease, queue or shed, reroute, resend, timeouts), the answer written to the
+ * channel, errors as the same problem responses ({@link ErrorResponder#problem}), and the same
+ * metrics and access log ({@link EdgePipeline#leave}). Everything else — and any request it would
+ * refuse before forwarding (bad host, no route) — goes on to Reactor Netty and {@link
+ * EdgePipeline#handle}, unchanged.
+ *
+ * <p>Pipelining: one request at a time, on either path, answered in order. What arrives after the
+ * request being answered is held (at most {@link #MAX_HELD} messages, then reading pauses) and
+ * replayed once its response is complete. So Reactor Netty never sees a pipelined request, and its
+ * habit of closing the connection after the response in progress when a later pipelined request
+ * says {@code Connection: close} (losing the requests in between) cannot strike. After a {@code
+ * 101} or an upgrade request the connection is not HTTP/1 any more for this handler: it steps
+ * aside.
+ *
+ * <p>Confined to the channel's event loop.
+ */
+final class FastPath extends ChannelDuplexHandler {
+
+  /** Name of this handler in the channel pipeline. */
+  static final String NAME = "edge.fastpath";
+
+  /** Inbound messages held behind a fast-path request before reading pauses. */
+  static final int MAX_HELD = 64;
+
+  private static final Logger LOG = LoggerFactory.getLogger("edge.errors");
+
+  private final EdgePipeline pipeline;
+  private final RequestGuard guard;
+  private final WorkerForwarder workers;
+  private final ErrorResponder errors;
+  private final ClientAddresses clients;
+  private final Duration idleTimeout;
+  private ChannelHandlerContext ctx;
+
+  private boolean off;
+  private int generalPending;
+  private boolean informational;
+  private boolean swallowing;
+  private Answer current;
+  private final ArrayDeque<Object> held = new ArrayDeque<>(4);
+  private boolean readsPaused;
+
+  /**
+   * A fast path for one connection.
+   *
+   * @param clients how to find the client behind trusted proxies, or null when none are trusted
+   */
+  FastPath(
+      EdgePipeline pipeline,
+      RequestGuard guard,
+      WorkerForwarder workers,
+      ErrorResponder errors,
+      ClientAddresses clients) {
+    this.pipeline = pipeline;
+    this.guard = guard;
+    this.workers = workers;
+    this.errors = errors;
+    this.clients = clients;
+    this.idleTimeout = guard.idleTimeout();
+  }
+
+  /** The fast-path request being answered on this connection. */
+  private static final class Answer {
+    final Exchange exchange;
+    final HttpRequest request;
+    final SocketAddress client;
+    final ChannelResponse response;
+    Disposable subscription;
+    boolean finished;
+
+    Answer(Exchange exchange, HttpRequest request, SocketAddress client, ChannelResponse response) {
+      this.exchange = exchange;
+      this.request = request;
+      this.client = client;
+      this.response = response;
+    }
+  }
+
+  /** The route a request takes on the fast path. */
+  private record Decision(Route route, RouteAction.ToApp app, AppRuntime runtime) {}
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (held.isEmpty()) {
+      take(msg);
+    } else {
+      hold(msg); // behind what is already held, in order
+    }
+  }
+
+  /** One inbound message, in order: the fast path's, held, or the general path's. */
+  private void take(Object msg) {
+    if (swallowing) {
+      swallowing = !(msg instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg); // the empty end of a bodyless request being answered
+      return;
+    }
+    if (mustWait(msg)) {
+      hold(msg); // one request at a time, on either path
+      return;
+    }
+    if (!off && msg instanceof HttpRequest request) {
+      Decision decision = decide(request);
+      if (decision != null) {
+        start(request, decision);
+        return;
+      }
+    }
+    passOn(msg);
+  }
+
+  /** Outbound: counts the general path's final responses, and notices a protocol switch. */
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof HttpResponse response) {
+      int status = response.status().code();
+      informational = status >= 100 && status < 200 && status != 101;
+      off |= status == 101;
+    }
+    if (msg instanceof LastHttpContent) {
+      if (informational) {
+        informational = false;
+      } else if (generalPending > 0 && --generalPending == 0 && !held.isEmpty()) {
+        ctx.executor().execute(this::resume);
+      }
+    }
+    ctx.write(msg, promise);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releaseHeld();
+    Answer answer = current;
+    if (answer != null) {
+      if (answer.subscription != null) {
+        answer.subscription.dispose(); // gives the lease back, closes the worker connection
+      }
+      done(answer, statusOf(answer.response), answer.response.headers());
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseHeld();
+  }
+
+  /** The route a request takes on the fast path, or null when it takes the general path. */
+  private Decision decide(HttpRequest request) {
+    if (!request.decoderResult().isSuccess()
+        || request.protocolVersion() != HttpVersion.HTTP_1_1
+        || !(HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()))) {
+      return null;
+    }
+    HttpHeaders headers = request.headers();
+    if (WorkerForwarder.announcesBody(headers)
+        || headers.contains(HttpHeaderNames.EXPECT)
+        || headers.contains(HttpHeaderNames.UPGRADE)) {
+      return null;
+    }
+    String uri = request.uri();
+    if (uri.isEmpty() || uri.charAt(0) != '/') {
+      return null;
+    }
+    String rawPath = RequestPaths.pathOf(uri);
+    if (EdgePipeline.isBuiltIn(rawPath) || !guard.passes(request)) {
+      return null;
+    }
+    ActiveConfig snapshot = pipeline.config();
+    Route route;
+    try {
+      route =
+          snapshot
+              .routes()
+              .match(
+                  HostNames.normalize(headers.get(HttpHeaderNames.HOST)),
+                  RequestPaths.decode(rawPath),
+                  request.method().name())
+              .route();
+    } catch (EdgeException e) {
+      return null; // no route, or not this method: the general path answers
+    }
+    if (!(route.action() instanceof RouteAction.ToApp app) || !route.limits().isNone()) {
+      return null;
+    }
+    AppRuntime runtime = snapshot.apps().get(app.app());
+    return runtime == null ? null : new Decision(route, app, runtime);
+  }
+
+  private void start(HttpRequest request, Decision decision) {
+    swallowing = !(request instanceof LastHttpContent);
+    ReferenceCountUtil.release(request); // a bodyless request holds no buffer worth keeping
+    pipeline.enter();
+    Exchange exchange = new Exchange(RequestIds.resolve(request.headers().get(RequestIds.HEADER)));
+    HttpHeaders headers = new DefaultHttpHeaders();
+    if (!HttpUtil.isKeepAlive(request) || pipeline.closing()) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    ChannelResponse res = new ChannelResponse(ctx, headers);
+    SocketAddress client = clientOf(request);
+    Answer answer = new Answer(exchange, request, client, res);
+    current = answer;
+    if (idleTimeout != null) {
+      IdleTimeoutHandler.removeIdleTimeoutHandler(ctx.pipeline());
+    }
+    try {
+      if (pipeline.limiter() != null) {
+        pipeline.limiter().admit(ClientAddresses.peerAddress(client), headers);
+      }
+      Route route = decision.route();
+      exchange.routed(route.field(), decision.app().app());
+      ClientRequest forwarded =
+          new ClientRequest(
+              request.method(),
+              request.uri(),
+              request.headers(),
+              client,
+              ctx.pipeline().get(SslHandler.class) != null ? "https" : "http",
+              ctx.channel());
+      Disposable subscription =
+          workers
+              .forward(
+                  decision.runtime().pool(),
+                  route.timeouts(),
+                  forwarded,
+                  res,
+                  exchange,
+                  route.headers())
+              .subscribe(
+                  null,
+                  error -> failed(answer, error),
+                  () -> done(answer, statusOf(res), res.headers()));
+      answer.subscription = subscription;
+    } catch (RuntimeException e) {
+      failed(answer, e);
+    }
+  }
+
+  /** The request failed before or while its answer went out. */
+  private void failed(Answer answer, Throwable error) {
+    if (answer.finished) {
+      return;
+    }
+    ChannelResponse res = answer.response;
+    HttpRequest request = answer.request;
+    String requestId = answer.exchange.requestId();
+    if (!ctx.channel().isActive() || ErrorResponder.clientGone(error, ctx.channel().isActive())) {
+      done(answer, statusOf(res), res.headers());
+      return;
+    }
+    if (res.started()) {
+      LOG.warn(
+          "request {} {} {} failed after the response started: {}",
+          requestId,
+          request.method(),
+          request.uri(),
+          error.toString());
+      ctx.close();
+      done(answer, res.status(), res.headers());
+      return;
+    }
+    HttpHeaders extra = new DefaultHttpHeaders();
+    if (res.headers().contains(HttpHeaderNames.CONNECTION)) {
+      extra.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    FullHttpResponse problem =
+        errors.problem(error, request.method(), request.uri(), requestId, extra);
+    Reason reason = error instanceof EdgeException edge ? edge.reason() : Reason.INTERNAL;
+    pipeline.countRejection(answer.exchange, reason);
+    HttpHeaders sent = problem.headers();
+    int status = problem.status().code();
+    ctx.writeAndFlush(problem, ctx.voidPromise());
+    done(answer, status, sent);
+  }
+
+  /** The answer is complete (or given up): record it, then go on with what waited behind it. */
+  private void done(Answer answer, int status, HttpHeaders sent) {
+    if (answer.finished) {
+      return;
+    }
+    answer.finished = true;
+    if (current == answer) {
+      current = null;
+    }
+    HttpRequest request = answer.request;
+    pipeline.leave(
+        answer.exchange, request.method().name(), request.uri(), status, sent, answer.client);
+    if (!ctx.channel().isActive()) {
+      releaseHeld();
+      return;
+    }
+    if (idleTimeout != null) {
+      IdleTimeoutHandler.addIdleTimeoutHandler(
+          ctx.pipeline(), idleTimeout, HttpConnectionLiveness.CLOSE);
+    }
+    if (!held.isEmpty() || !ctx.channel().config().isAutoRead()) {
+      // After the forwarder has let go of the worker's slot, so the next request may take it.
+      ctx.executor().execute(this::resume);
+    }
+  }
+
+  /** The status recorded for a response: what was sent, or 499 when the client left first. */
+  private static int statusOf(ChannelResponse res) {
+    return res.started() ? res.status() : EdgePipeline.CLIENT_CLOSED;
+  }
+
+  /** Replays what was held behind the finished request, then reads on. */
+  private void resume() {
+    boolean passed = false;
+    while (!held.isEmpty() && !mustWait(held.peek()) && ctx.channel().isActive()) {
+      take(held.poll());
+      passed |= current == null;
+    }
+    if (passed) {
+      ctx.fireChannelReadComplete();
+    }
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    if (readsPaused && held.size() < MAX_HELD) {
+      readsPaused = false;
+      ctx.channel().config().setAutoRead(true);
+    } else if (current == null && generalPending == 0 && !ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(true); // a new connection starts with reads off
+    }
+  }
+
+  /** Whether {@code msg} must wait: a request is being answered, and it is the next one. */
+  private boolean mustWait(Object msg) {
+    return current != null || (generalPending > 0 && !off && msg instanceof HttpRequest);
+  }
+
+  private void hold(Object msg) {
+    held.add(msg);
+    if (held.size() >= MAX_HELD && !readsPaused) {
+      readsPaused = true;
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  private void passOn(Object msg) {
+    if (msg instanceof HttpRequest request) {
+      generalPending++;
+      off |= request.headers().contains(HttpHeaderNames.UPGRADE);
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  /** The client's address: the peer, or the client behind it when the peer is a trusted proxy. */
+  private SocketAddress clientOf(HttpRequest request) {
+    SocketAddress peer = ctx.channel().remoteAddress();
+    if (clients == null || !(peer instanceof InetSocketAddress inet)) {
+      return peer;
+    }
+    var client = clients.clientOf(inet, request.headers().getAll("X-Forwarded-For"));
+    return client.equals(inet.getAddress()) ? peer : new InetSocketAddress(client, inet.getPort());
+  }
+
+  private void releaseHeld() {
+    for (Object msg = held.poll(); msg != null; msg = held.poll()) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+}
