@@ -48,6 +48,7 @@ final class EdgeProcess implements AutoCloseable {
   static EdgeProcess start(List<String> jvmOptions, String... options) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Dio.netty.leakDetection.level=simple"); // off by default; close() checks it
     command.addAll(jvmOptions);
     command.add("-jar");
     command.add(JAR.toAbsolutePath().toString());
@@ -215,6 +216,11 @@ final class EdgeProcess implements AutoCloseable {
     }
     Path logs = Path.of("target", "it-logs");
     java.nio.file.Files.createDirectories(logs);
-    java.nio.file.Files.write(logs.resolve("edge-" + process.pid() + ".log"), output);
+    Path log = logs.resolve("edge-" + process.pid() + ".log");
+    java.nio.file.Files.write(log, output);
+    List<String> leaks = output.stream().filter(line -> line.contains("LEAK:")).toList();
+    if (!leaks.isEmpty()) {
+      throw new AssertionError("Netty reported leaked buffers (see " + log + "): " + leaks);
+    }
   }
 }

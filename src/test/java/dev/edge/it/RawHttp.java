@@ -30,16 +30,8 @@ final class RawHttp {
   }
 
   static Response read(InputStream in) throws IOException {
-    String head = readHead(in);
-    String[] lines = head.split("\r\n");
-    int status = Integer.parseInt(lines[0].split(" ")[1]);
-    Map<String, String> headers = new LinkedHashMap<>();
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      headers.put(
-          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-          lines[i].substring(colon + 1).trim());
-    }
+    Response head = readResponseHead(in);
+    Map<String, String> headers = head.headers();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     String length = headers.get("content-length");
     if (length != null) {
@@ -58,7 +50,24 @@ final class RawHttp {
     } else {
       in.transferTo(body);
     }
-    return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+    return new Response(head.status(), headers, body.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Reads the status line and headers of a response that has no body (to HEAD, or 204/304), and
+   * returns it with an empty body; header names are lower-cased.
+   */
+  static Response readResponseHead(InputStream in) throws IOException {
+    String[] lines = readHead(in).split("\r\n");
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      headers.put(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(colon + 1).trim());
+    }
+    return new Response(status, headers, "");
   }
 
   /** Reads one CRLF-terminated line, without the CRLF. */
