@@ -143,10 +143,14 @@ forget_pid() {  # removes stopped pids from PIDS
   PIDS=("${keep[@]}")
 }
 
-free_port() {  # a loopback TCP port nobody listens on
-  local port i
+free_port() {  # a loopback TCP port nobody listens on, below the ephemeral range
+  # (a port in the ephemeral range can be the local end of some connection, wrk's or nginx's,
+  # and then binding it fails with "Address already in use")
+  local port i low
+  low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  ((low > 11000)) || low=32768
   for ((i = 0; i < 200; i++)); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return
