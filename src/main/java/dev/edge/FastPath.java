@@ -64,8 +64,8 @@ import reactor.netty.http.IdleTimeoutHandler;
  * 101} or an upgrade request the connection is not HTTP/1 any more for this handler: it steps
  * aside.
  *
- * <p>Confined to the channel's event loop. One class past the usual size on purpose: its state
- * (the request being answered, the held messages, the general path's pending responses) is one
+ * <p>Confined to the channel's event loop. One class past the usual size on purpose: its state (the
+ * request being answered, the held messages, the general path's pending responses) is one
  * connection's state machine, and it reads best in one place.
  */
 final class FastPath extends ChannelDuplexHandler {

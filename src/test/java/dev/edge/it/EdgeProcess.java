@@ -102,16 +102,21 @@ final class EdgeProcess implements AutoCloseable {
 
   /** Waits until /status shows {@code workers} READY workers for the (single) app. */
   void awaitReady(int workers) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    awaitApp("ready", workers, Duration.ofSeconds(60));
+  }
+
+  /** Waits until the (single) app's {@code field} in /status (e.g. inflight) is {@code value}. */
+  void awaitApp(String field, int value, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       JsonNode app = status().get("apps").get(0);
-      if (app.get("ready").asInt() == workers) {
+      if (app.get(field).asInt() == value) {
         return;
       }
       assertThat(System.nanoTime())
-          .as("%d workers READY; output: %s", workers, output)
+          .as("%s %d; status %s; output: %s", field, value, app, output)
           .isLessThan(deadline);
-      Thread.sleep(50);
+      Thread.sleep(20);
     }
   }
 

@@ -9,11 +9,11 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The fast path (bodyless GET and HEAD requests to an app, answered below Reactor Netty) against
@@ -45,7 +45,7 @@ class FastPathIT {
       InputStream in = socket.getInputStream();
       List<RawHttp.Response> responses = new ArrayList<>();
       for (int i = 0; i < requests.length; i++) {
-        responses.add(i == 6 ? RawHttp.readResponseHead(in) : RawHttp.read(in));
+        responses.add(RawHttp.read(in, i == 6));
       }
 
       assertThat(responses).extracting(RawHttp.Response::status).containsOnly(200);
@@ -75,9 +75,9 @@ class FastPathIT {
             .write(
                 "GET /sleep?ms=5000 HTTP/1.1\r\nHost: localhost\r\n\r\n"
                     .getBytes(StandardCharsets.ISO_8859_1));
-        awaitInflight(edge, 1);
+        edge.awaitApp("inflight", 1, Duration.ofSeconds(10));
       }
-      awaitInflight(edge, 0);
+      edge.awaitApp("inflight", 0, Duration.ofSeconds(10));
 
       HttpResponse<String> next = edge.get("/hello");
       assertThat(next.statusCode()).isEqualTo(200);
@@ -109,20 +109,6 @@ class FastPathIT {
       long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleFrom);
       assertThat(next).as("connection closed when idle").isEqualTo(-1);
       assertThat(idleMillis).isBetween(300L, 5_000L);
-    }
-  }
-
-  private static void awaitInflight(EdgeProcess edge, int inflight) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      JsonNode app = edge.status().get("apps").get(0);
-      if (app.get("inflight").asInt() == inflight) {
-        return;
-      }
-      assertThat(System.nanoTime())
-          .as("in-flight %d; status %s", inflight, app)
-          .isLessThan(deadline);
-      Thread.sleep(20);
     }
   }
 }

@@ -43,7 +43,7 @@ class GuardCorpusIT {
     for (GuardCorpus.Case c : cases) {
       try (GuardSocket socket = new GuardSocket(edge.port(), 15_000)) {
         socket.send(c.request());
-        GuardSocket.Response response = socket.read();
+        RawHttp.Response response = socket.read();
         String problem = problem(c, response);
         if (problem == null && !socket.closedByServer()) {
           problem = "connection left open";
@@ -61,7 +61,7 @@ class GuardCorpusIT {
     assertThat(edge.lines("rejected request ")).hasSizeGreaterThanOrEqualTo(cases.size());
   }
 
-  private static String problem(GuardCorpus.Case c, GuardSocket.Response response) {
+  private static String problem(GuardCorpus.Case c, RawHttp.Response response) {
     if (response.status() != c.status() || !c.reason().equals(response.reason())) {
       return "got " + response.status() + " " + response.body();
     }
@@ -85,7 +85,7 @@ class GuardCorpusIT {
       socket.send(
           "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
               + "5;name=\"v\\\"al\"\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: yes\r\n\r\n");
-      GuardSocket.Response response = socket.read();
+      RawHttp.Response response = socket.read();
       assertThat(response.status()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("hello, world");
     }
@@ -99,7 +99,7 @@ class GuardCorpusIT {
               + "Content-Length: 7\r\n\r\n");
       assertThat(socket.read().status()).isEqualTo(100);
       socket.send("payload");
-      GuardSocket.Response response = socket.read();
+      RawHttp.Response response = socket.read();
       assertThat(response.status()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("payload");
     }
@@ -123,11 +123,11 @@ class GuardCorpusIT {
               + "GET /a..b HTTP/1.1\r\nHost: localhost\r\n\r\n");
       assertThat(socket.read().body()).isEqualTo("hello from edge\n");
       assertThat(socket.read().body()).isEqualTo("first");
-      GuardSocket.Response head = socket.read(true);
+      RawHttp.Response head = socket.read(true);
       assertThat(head.status()).isEqualTo(200);
       assertThat(socket.read().body()).isEqualTo("second");
       assertThat(socket.read().body()).isEqualTo("slept 50 ms\n");
-      GuardSocket.Response last = socket.read();
+      RawHttp.Response last = socket.read();
       assertThat(last.status()).isEqualTo(404);
       assertThat(last.body()).isEqualTo("not found\n");
     }
@@ -157,7 +157,7 @@ class GuardCorpusIT {
         socket.send(
             ("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8));
-        GuardSocket.Response response = socket.read();
+        RawHttp.Response response = socket.read();
         assertThat(response.body()).as(target).isEqualTo("not found\n");
         assertThat(response.status()).as(target).isEqualTo(404);
       }
@@ -168,7 +168,7 @@ class GuardCorpusIT {
   void headIsAnsweredWithoutABodyAndTheConnectionStaysUsable() throws Exception {
     try (GuardSocket socket = new GuardSocket(edge.port(), 15_000)) {
       socket.send("HEAD /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
-      GuardSocket.Response head = socket.read(true);
+      RawHttp.Response head = socket.read(true);
       assertThat(head.status()).isEqualTo(200);
       assertThat(head.headers()).doesNotContainKey("server");
       socket.send("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");

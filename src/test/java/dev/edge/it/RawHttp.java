@@ -17,7 +17,13 @@ final class RawHttp {
 
   private RawHttp() {}
 
-  record Response(int status, Map<String, String> headers, String body) {}
+  record Response(int status, Map<String, String> headers, String body) {
+    /** The {@code reason} of a problem+json body, or null. */
+    String reason() {
+      int at = body.indexOf("\"reason\":\"");
+      return at < 0 ? null : body.substring(at + 10, body.indexOf('"', at + 10));
+    }
+  }
 
   /** Sends {@code request} as is and reads one response until the connection closes. */
   static Response exchange(int port, String request) throws IOException {
@@ -30,8 +36,20 @@ final class RawHttp {
   }
 
   static Response read(InputStream in) throws IOException {
-    Response head = readResponseHead(in);
-    Map<String, String> headers = head.headers();
+    return read(in, false);
+  }
+
+  /**
+   * Reads one response; a response to HEAD ({@code head}), and a 1xx, 204 or 304, has no body
+   * whatever its headers say.
+   */
+  static Response read(InputStream in, boolean head) throws IOException {
+    Response response = readResponseHead(in);
+    int status = response.status();
+    if (head || status < 200 || status == 204 || status == 304) {
+      return response;
+    }
+    Map<String, String> headers = response.headers();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     String length = headers.get("content-length");
     if (length != null) {
@@ -50,7 +68,7 @@ final class RawHttp {
     } else {
       in.transferTo(body);
     }
-    return new Response(head.status(), headers, body.toString(StandardCharsets.UTF_8));
+    return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
   }
 
   /**

@@ -50,7 +50,7 @@ class SlowlorisIT {
     byte[] head = "GET /hello HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes();
     long started;
     long cutAfter;
-    GuardSocket.Response response;
+    RawHttp.Response response;
     try (GuardSocket slow = new GuardSocket(edge.port(), 20_000)) {
       started = System.nanoTime();
       Thread feeder =
