@@ -75,7 +75,7 @@ final class RawHttp {
    * Reads the status line and headers of a response that has no body (to HEAD, or 204/304), and
    * returns it with an empty body; header names are lower-cased.
    */
-  static Response readResponseHead(InputStream in) throws IOException {
+  private static Response readResponseHead(InputStream in) throws IOException {
     String[] lines = readHead(in).split("\r\n");
     int status = Integer.parseInt(lines[0].split(" ")[1]);
     Map<String, String> headers = new LinkedHashMap<>();
