@@ -8,7 +8,8 @@ COPY src src
 RUN ./mvnw -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre
-# setpriv (util-linux) lets the kernel stop workers if the edge is killed.
+# util-linux: setpriv lets the kernel stop workers if the edge is killed; chrt starts them
+# under SCHED_BATCH (docs/edge/WORKER_PROTOCOL.md).
 RUN apt-get update && apt-get install -y --no-install-recommends util-linux && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home edge
 USER edge

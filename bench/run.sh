@@ -22,6 +22,10 @@
 #   ROUNDS               rounds of all targets, alternating (default 1); with more than one, the
 #                        ratios use each target's median over the rounds (this machine is noisy)
 #   NGINX_LOCATION_EXTRA extra directives for nginx's proxy location (default none)
+#   STANDALONE_SCHEDULING  Linux scheduling policy of the standalone workers (direct, nginx):
+#                        "normal" (default: how a worker runs when nothing says otherwise) or "batch"
+#                        (SCHED_BATCH via chrt, as the edge starts its own workers by default; set
+#                        EDGE_OPTIONS=--worker-scheduling=normal for the edge's side of that switch)
 #   NGINX_JOB            "same" (default): nginx does the edge's job per request: X-Forwarded-For/
 #                        -Proto/-Host and X-Request-Id to the worker, X-Request-Id back, and an
 #                        access-log line (buffered file) unless EDGE_OPTIONS has --no-access-log;
@@ -47,6 +51,9 @@ TARGETS=${TARGETS:-"edge direct nginx"}
 NGINX_LOCATION_EXTRA=${NGINX_LOCATION_EXTRA:-}
 NGINX_JOB=${NGINX_JOB:-same}
 ROUNDS=${ROUNDS:-1}
+STANDALONE_SCHEDULING=${STANDALONE_SCHEDULING:-normal}
+[[ $STANDALONE_SCHEDULING == normal || $STANDALONE_SCHEDULING == batch ]] \
+  || { echo "STANDALONE_SCHEDULING=$STANDALONE_SCHEDULING: expected normal or batch" >&2; exit 2; }
 [[ $ROUNDS =~ ^[1-9][0-9]?$ ]] || { echo "ROUNDS=$ROUNDS: expected 1-99" >&2; exit 2; }
 [[ $NGINX_JOB == same || $NGINX_JOB == plain ]] || { echo "NGINX_JOB=$NGINX_JOB: expected same or plain" >&2; exit 2; }
 PERF_MD=${PERF_MD:-docs/edge/PERFORMANCE.md}
@@ -198,6 +205,7 @@ start_edge() {  # start_edge NAME: starts the edge, waits for "ready":1; sets ED
   wait_until "edge ($name) listening" "$EDGE_PID" grep -q "^edge: http://127.0.0.1:$EDGE_PORT/" "$EDGE_LOG"
   wait_until "edge ($name) worker ready" "$EDGE_PID" edge_ready
   EDGE_WALL_MS=$(($(now_ms) - t0))
+  EDGE_SCHEDULING=$(sed -n 's/.*worker_start app=demo .*scheduling=\([a-z]*\).*/\1/p' "$EDGE_LOG" | head -n1)
   log "edge ($name) ready on :$EDGE_PORT after ${EDGE_WALL_MS} ms (pid $EDGE_PID)"
 }
 edge_ready() { curl -sf --max-time 2 "http://127.0.0.1:$EDGE_PORT/status" | grep -q '"ready":1'; }
@@ -233,12 +241,13 @@ start_worker() {  # start_worker NAME socket|port ADDRESS: a demo worker whose s
   sleep infinity >"$fifo" &
   W_SLEEP_PID=$!
   PIDS+=("$W_SLEEP_PID")
-  local env=(EDGE_WORKER_ID=900 EDGE_APP_ID=demo)
+  local env=(EDGE_WORKER_ID=900 EDGE_APP_ID=demo) sched=()
+  if [[ $STANDALONE_SCHEDULING == batch ]]; then sched=(chrt --batch 0); fi
   if [[ $kind == socket ]]; then env+=("EDGE_WORKER_SOCKET=$address"); else env+=("EDGE_WORKER_PORT=$address"); fi
   t0=$(now_ms)
   # shellcheck disable=SC2086
   env -u EDGE_WORKER_SOCKET -u EDGE_WORKER_PORT "${env[@]}" \
-    java $WORKER_JAVA_OPTIONS "${ARCHIVE_OPTS[@]}" -cp "$CLASSPATH_W" dev.edge.demo.DemoApp \
+    "${sched[@]}" java $WORKER_JAVA_OPTIONS "${ARCHIVE_OPTS[@]}" -cp "$CLASSPATH_W" dev.edge.demo.DemoApp \
     <"$fifo" >"$TMP/$name.log" 2>&1 &
   W_PID=$!
   PIDS+=("$W_PID")
@@ -571,6 +580,7 @@ REPORT=$TMP/report.md
   echo "- Machine load before the run (2 s sample, 100 = one core): ${IDLE_BUSY}%"
   echo "- Load: \`wrk $WRK_ARGS\` per target and endpoint, after a \`wrk $WARMUP_ARGS\` warm-up; targets run one after another, each alone$( ((ROUNDS == 1)) || echo "; $ROUNDS rounds of all targets, alternating, each target started afresh per round; ratios use each target's median over the rounds")"
   echo "- Worker JVM options (all three targets): \`$WORKER_JAVA_OPTIONS\`$( ((${#ARCHIVE_OPTS[@]})) && echo " plus the class-data archive (\`-XX:SharedArchiveFile=.../demo.jsa -Xshare:auto\`)")"
+  echo "- Worker scheduling (Linux policy): the edge's worker \`${EDGE_SCHEDULING:-?}\` (the edge's \`--worker-scheduling\`, default batch: \`SCHED_BATCH\`); the standalone workers of direct and nginx \`$STANDALONE_SCHEDULING\` (\`STANDALONE_SCHEDULING\`)"
   echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --bind-address=127.0.0.1 --workers=1${EDGE_OPTIONS:+ $EDGE_OPTIONS}\` (Unix-socket transport; metrics and access log on unless listed; event loops: \`--event-loops\` if listed, else the default of half the cores, rounded up)"
   echo "- nginx: $(nginx_job_text), 1 worker process, upstream on a Unix socket with \`keepalive 32\`, \`proxy_http_version 1.1\`, \`proxy_set_header Connection \"\"\`${NGINX_LOCATION_EXTRA:+, plus \`$NGINX_LOCATION_EXTRA\`}"
   echo

@@ -23,6 +23,7 @@ import java.util.List;
  * @param socketDir parent directory of the edge's 0700 socket directory
  * @param cacheDir where derived files (the demo's class-data archive) are kept
  * @param transport how workers listen: a Unix socket or a loopback TCP port
+ * @param workerScheduling how the kernel schedules worker processes
  * @param healthPath the readiness path probed on each worker
  * @param workerJavaOptions JVM options for worker processes
  * @param jsonLogging lifecycle events as one JSON object per line
@@ -52,6 +53,7 @@ public record EdgeOptions(
     Path socketDir,
     Path cacheDir,
     Transport transport,
+    Scheduling workerScheduling,
     String healthPath,
     List<String> workerJavaOptions,
     boolean jsonLogging,
@@ -82,6 +84,21 @@ public record EdgeOptions(
     UNIX,
     /** A free loopback TCP port ({@code EDGE_WORKER_PORT}), for apps that cannot bind a socket. */
     TCP
+  }
+
+  /**
+   * How the kernel schedules an app's worker processes (Linux; elsewhere workers always run with
+   * the normal policy). See {@code docs/edge/WORKER_PROTOCOL.md}.
+   */
+  public enum Scheduling {
+    /**
+     * {@code SCHED_BATCH}: the same CPU share as any process, but a worker woken by a request does
+     * not preempt the thread that is running, so the edge's event loop finishes the batch of work
+     * it has in hand (other clients' requests and responses) before the worker runs.
+     */
+    BATCH,
+    /** {@code SCHED_OTHER}, the policy every process gets by default. */
+    NORMAL
   }
 
   /** The app id: the jar's file name without {@code .jar}, or {@code demo}. */

@@ -1,5 +1,6 @@
 package dev.edge.config;
 
+import dev.edge.config.EdgeOptions.Scheduling;
 import dev.edge.config.EdgeOptions.Transport;
 import dev.edge.guard.GuardLimits;
 import dev.edge.ratelimit.Cidr;
@@ -44,6 +45,7 @@ public final class OptionsParser {
               "socket-dir", "<tmpdir>/edge-<user>", "a directory path of at most 60 characters"),
           new Option("cache-dir", "~/.cache/edge", "a directory path"),
           new Option("transport", "unix", "unix or tcp"),
+          new Option("worker-scheduling", "batch", "batch or normal"),
           new Option("health-path", "/ready", "a path starting with / (no query)"),
           new Option("worker-java-options", "(see docs)", "JVM options separated by spaces"),
           new Option("json-logging", "false", "true or false"),
@@ -139,7 +141,8 @@ public final class OptionsParser {
                     "cache-dir",
                     Path.of(System.getProperty("user.home"), ".cache", "edge").toString()))
             .toAbsolutePath(),
-        transport(),
+        choice("transport", "unix", Transport.class),
+        choice("worker-scheduling", "batch", Scheduling.class),
         healthPath(),
         javaOptions,
         bool("json-logging", false),
@@ -289,12 +292,13 @@ public final class OptionsParser {
     return path;
   }
 
-  private Transport transport() {
-    String value = raw("transport", "unix");
+  /** An option whose value names one of {@code type}'s constants, in any case. */
+  private <E extends Enum<E>> E choice(String name, String fallback, Class<E> type) {
+    String value = raw(name, fallback);
     try {
-      return Transport.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw invalid("transport", value, expected("transport"));
+      throw invalid(name, value, expected(name));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.edge.edgefile;
 
+import dev.edge.config.EdgeOptions.Scheduling;
 import dev.edge.config.EdgeOptions.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param id the app's key under {@code apps:}
  * @param launch how one worker process is started
  * @param transport how workers listen
+ * @param scheduling the kernel scheduling policy of the app's worker processes
  * @param workers workers in the pool
  * @param maxInflight concurrent requests per worker
  * @param maxQueue requests that may wait when all workers are full
@@ -29,6 +31,7 @@ public record AppDef(
     String id,
     Launch launch,
     Transport transport,
+    Scheduling scheduling,
     int workers,
     int maxInflight,
     int maxQueue,

@@ -1,5 +1,6 @@
 package dev.edge.edgefile;
 
+import dev.edge.config.EdgeOptions.Scheduling;
 import dev.edge.config.EdgeOptions.Transport;
 import java.time.Duration;
 
@@ -8,6 +9,7 @@ import java.time.Duration;
  * may override for every app and route.
  *
  * @param transport default worker transport
+ * @param scheduling default kernel scheduling policy of workers
  * @param workers default workers per app
  * @param maxInflight default concurrent requests per worker
  * @param maxQueue default queue bound per app
@@ -18,6 +20,7 @@ import java.time.Duration;
  */
 public record AppDefaults(
     Transport transport,
+    Scheduling scheduling,
     int workers,
     int maxInflight,
     int maxQueue,
@@ -27,14 +30,15 @@ public record AppDefaults(
     AppDef.HealthCheck healthCheck) {
 
   /**
-   * The command line's defaults: Unix sockets, {@code max(2, cores)} workers, 32 requests in flight
-   * per worker, a queue of 1000, timeouts connect 5 s / read 30 s / queue 30 s, 60 s to start, at
-   * most 10 restarts in 60 s, and {@code /ready} checked every 5 s with a 2 s timeout, 3 failures
-   * making a worker unhealthy.
+   * The command line's defaults: Unix sockets, {@code SCHED_BATCH} workers, {@code max(2, cores)}
+   * workers, 32 requests in flight per worker, a queue of 1000, timeouts connect 5 s / read 30 s /
+   * queue 30 s, 60 s to start, at most 10 restarts in 60 s, and {@code /ready} checked every 5 s
+   * with a 2 s timeout, 3 failures making a worker unhealthy.
    */
   public static AppDefaults builtIn() {
     return new AppDefaults(
         Transport.UNIX,
+        Scheduling.BATCH,
         Math.max(2, Runtime.getRuntime().availableProcessors()),
         32,
         1000,

@@ -102,6 +102,7 @@ final class AppsSection {
         id,
         launch,
         pool.transport(),
+        pool.scheduling(),
         pool.workers(),
         pool.maxInflight(),
         pool.maxQueue(),

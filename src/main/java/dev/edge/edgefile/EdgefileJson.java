@@ -45,6 +45,7 @@ public final class EdgefileJson {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("launch", launch(app.launch()));
     out.put("transport", app.transport().name().toLowerCase(java.util.Locale.ROOT));
+    out.put("scheduling", app.scheduling().name().toLowerCase(java.util.Locale.ROOT));
     out.put("workers", app.workers());
     out.put("maxInflight", app.maxInflight());
     out.put("maxQueue", app.maxQueue());

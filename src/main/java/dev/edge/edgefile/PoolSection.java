@@ -1,15 +1,18 @@
 package dev.edge.edgefile;
 
+import dev.edge.config.EdgeOptions.Scheduling;
 import dev.edge.config.EdgeOptions.Transport;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * The pool settings that {@code edge:} sets for every app and each app may override: transport,
- * pool size and limits, timeouts, restart policy and health checks. Each setting, and each
- * component of a nested one, falls back to the level below when unset.
+ * scheduling policy, pool size and limits, timeouts, restart policy and health checks. Each
+ * setting, and each component of a nested one, falls back to the level below when unset.
  */
 final class PoolSection {
 
@@ -17,6 +20,7 @@ final class PoolSection {
   static final List<String> KEYS =
       List.of(
           "transport",
+          "scheduling",
           "workers",
           "maxInflight",
           "maxQueue",
@@ -41,19 +45,9 @@ final class PoolSection {
    * value kept, so the caller can go on checking.
    */
   static AppDefaults read(Fields fields, AppDefaults base, Problems problems) {
-    Transport transport = base.transport();
-    Node node = fields.get("transport");
-    if (node != null) {
-      String text = Values.string(node, fields.field("transport"), "unix or tcp", problems);
-      String lower = text == null ? "" : text.toLowerCase(Locale.ROOT);
-      if (lower.equals("unix") || lower.equals("tcp")) {
-        transport = Transport.valueOf(lower.toUpperCase(Locale.ROOT));
-      } else if (text != null) {
-        problems.value(node, fields.field("transport"), "unix or tcp");
-      }
-    }
     return new AppDefaults(
-        transport,
+        choice(fields, "transport", Transport.class, base.transport(), problems),
+        choice(fields, "scheduling", Scheduling.class, base.scheduling(), problems),
         integer(fields, "workers", 1, 256, base.workers(), problems),
         integer(fields, "maxInflight", 1, 10_000, base.maxInflight(), problems),
         integer(fields, "maxQueue", 0, 1_000_000, base.maxQueue(), problems),
@@ -61,6 +55,33 @@ final class PoolSection {
         duration(fields, "startTimeout", base.startTimeout(), problems),
         restartPolicy(fields, base.restartPolicy(), problems),
         healthCheck(fields, base.healthCheck(), problems));
+  }
+
+  /**
+   * The value of {@code key}, one of {@code type}'s constants written in lower case (any case is
+   * accepted), or {@code base} when unset or bad (then reported).
+   */
+  private static <E extends Enum<E>> E choice(
+      Fields fields, String key, Class<E> type, E base, Problems problems) {
+    Node node = fields.get(key);
+    if (node == null) {
+      return base;
+    }
+    String expected =
+        Arrays.stream(type.getEnumConstants())
+            .map(e -> e.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.joining(" or "));
+    String text = Values.string(node, fields.field(key), expected, problems);
+    if (text == null) {
+      return base;
+    }
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().equalsIgnoreCase(text)) {
+        return constant;
+      }
+    }
+    problems.value(node, fields.field(key), expected);
+    return base;
   }
 
   /**

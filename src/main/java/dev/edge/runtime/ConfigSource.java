@@ -58,6 +58,7 @@ public final class ConfigSource {
   public AppDefaults defaults() {
     return new AppDefaults(
         options.transport(),
+        options.workerScheduling(),
         options.workers(),
         options.maxInflight(),
         options.maxQueue(),
@@ -132,6 +133,7 @@ public final class ConfigSource {
             options.appId(),
             launch,
             options.transport(),
+            options.workerScheduling(),
             options.workers(),
             options.maxInflight(),
             options.maxQueue(),

@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -38,6 +39,11 @@ final class WorkerFactory {
     this.policy = policy;
     this.sockets = sockets;
     this.launch = launch;
+  }
+
+  /** The kernel scheduling policy workers start with, in lower case. */
+  String scheduling() {
+    return launch.scheduling().name().toLowerCase(Locale.ROOT);
   }
 
   /** Spawns a worker of generation {@code gen} for slot {@code slotIndex}. */

@@ -1,5 +1,6 @@
 package dev.edge.worker;
 
+import dev.edge.config.EdgeOptions.Scheduling;
 import dev.edge.config.OptionsParser;
 import dev.edge.edgefile.AppDef;
 import dev.edge.edgefile.AppDef.Launch;
@@ -18,7 +19,8 @@ import java.util.Map;
  *
  * <p>On Linux the command is prefixed with {@code setpriv --pdeathsig TERM --} when {@code setpriv}
  * is installed, so the kernel sends SIGTERM to a worker whose edge was killed, even if the worker
- * does not use the SDK's stdin watch.
+ * does not use the SDK's stdin watch; and, for an app whose scheduling is {@code batch} (the
+ * default), with {@code chrt --batch 0} when that works here ({@link BatchScheduling}).
  */
 final class WorkerLaunch {
 
@@ -28,17 +30,21 @@ final class WorkerLaunch {
   private final String java;
   private final DemoRuntime demo;
   private final boolean pdeathsig;
+  private final Scheduling scheduling;
 
-  private WorkerLaunch(AppDef app, String java, DemoRuntime demo, boolean pdeathsig) {
+  private WorkerLaunch(
+      AppDef app, String java, DemoRuntime demo, boolean pdeathsig, Scheduling scheduling) {
     this.app = app;
     this.java = java;
     this.demo = demo;
     this.pdeathsig = pdeathsig;
+    this.scheduling = scheduling;
   }
 
   /**
    * Plans launches of {@code app}; prepares the demo runtime (file I/O, extraction on first use)
-   * for the built-in app.
+   * for the built-in app, and checks once per edge process that batch scheduling works (it runs a
+   * process).
    */
   static WorkerLaunch plan(AppDef app, Path cacheDir) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -46,7 +52,16 @@ final class WorkerLaunch {
         app.launch() instanceof Launch.Builtin
             ? DemoRuntime.prepare(cacheDir, java, javaOptions(app))
             : null;
-    return new WorkerLaunch(app, java, demo, Files.isExecutable(SETPRIV));
+    Scheduling scheduling =
+        app.scheduling() == Scheduling.BATCH && BatchScheduling.available()
+            ? Scheduling.BATCH
+            : Scheduling.NORMAL;
+    return new WorkerLaunch(app, java, demo, Files.isExecutable(SETPRIV), scheduling);
+  }
+
+  /** The policy workers actually start with: the app's, or normal where batch does not work. */
+  Scheduling scheduling() {
+    return scheduling;
   }
 
   /** The app's JVM options; the demo app starts small and fast unless told otherwise. */
@@ -62,6 +77,9 @@ final class WorkerLaunch {
     List<String> command = new ArrayList<>();
     if (pdeathsig) {
       command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "TERM", "--"));
+    }
+    if (scheduling == Scheduling.BATCH) {
+      command.addAll(BatchScheduling.prefix());
     }
     command.addAll(programFor(app.launch()));
     ProcessBuilder builder = new ProcessBuilder(command);

@@ -202,7 +202,9 @@ public final class WorkerSupervisor implements PoolListener {
         "slot",
         slotIndex,
         "address",
-        slot.address());
+        slot.address(),
+        "scheduling",
+        factory.scheduling());
     worker.probe =
         worker
             .probeOnce(app.healthCheck().path(), PROBE_TIMEOUT)

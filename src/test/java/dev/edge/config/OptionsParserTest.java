@@ -3,6 +3,7 @@ package dev.edge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edge.config.EdgeOptions.Scheduling;
 import dev.edge.config.EdgeOptions.Transport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ class OptionsParserTest {
     assertThat(options.readTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(options.startTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(options.transport()).isEqualTo(Transport.UNIX);
+    assertThat(options.workerScheduling()).isEqualTo(Scheduling.BATCH);
     assertThat(options.healthPath()).isEqualTo("/ready");
     assertThat(options.app()).isNull();
     assertThat(options.appId()).isEqualTo("demo");
@@ -48,6 +50,7 @@ class OptionsParserTest {
                 "queue-timeout-ms", "250",
                 "read-timeout-ms", "900",
                 "transport", "TCP",
+                "worker-scheduling", "Normal",
                 "health-path", "/healthz",
                 "worker-java-options", " -Xmx64m  -Dx=1 "),
             List.of(jar.toString()));
@@ -58,6 +61,7 @@ class OptionsParserTest {
     assertThat(options.queueTimeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(options.readTimeout()).isEqualTo(Duration.ofMillis(900));
     assertThat(options.transport()).isEqualTo(Transport.TCP);
+    assertThat(options.workerScheduling()).isEqualTo(Scheduling.NORMAL);
     assertThat(options.healthPath()).isEqualTo("/healthz");
     assertThat(options.app()).isEqualTo(jar);
     assertThat(options.appId()).isEqualTo("my-app");
@@ -99,6 +103,8 @@ class OptionsParserTest {
             "--http-port: \"70000\" is not valid (expected: a port 0-65535 (0 = any free port))");
     assertThatThrownBy(() -> parse(Map.of("transport", "udp"), List.of()))
         .hasMessage("--transport: \"udp\" is not valid (expected: unix or tcp)");
+    assertThatThrownBy(() -> parse(Map.of("worker-scheduling", "fifo"), List.of()))
+        .hasMessage("--worker-scheduling: \"fifo\" is not valid (expected: batch or normal)");
     assertThatThrownBy(() -> parse(Map.of("health-path", "ready"), List.of()))
         .hasMessageContaining("--health-path: \"ready\"");
     assertThatThrownBy(() -> parse(Map.of(), List.of("/nope/app.jar")))

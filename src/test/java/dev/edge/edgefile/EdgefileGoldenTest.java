@@ -2,6 +2,7 @@ package dev.edge.edgefile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edge.config.EdgeOptions.Scheduling;
 import dev.edge.config.EdgeOptions.Transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ class EdgefileGoldenTest {
   static final AppDefaults DEFAULTS =
       new AppDefaults(
           Transport.UNIX,
+          Scheduling.BATCH,
           2,
           32,
           1000,

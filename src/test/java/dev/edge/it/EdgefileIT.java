@@ -53,6 +53,7 @@ class EdgefileIT {
           api:
             builtin: demo
             env: {APP_FLAVOR: api}
+            scheduling: normal
           legacy:
             jar: legacy.jar
         sites:
@@ -110,6 +111,27 @@ class EdgefileIT {
     HttpResponse<String> legacy = edge.get("services.test", "/version");
     assertThat(legacy.statusCode()).isEqualTo(200);
     assertThat(legacy.body()).isEqualTo("v7");
+  }
+
+  /**
+   * Workers start under their app's kernel scheduling policy, and every thread of theirs has it:
+   * {@code SCHED_BATCH} (3) by default, {@code SCHED_OTHER} (0) for the app that says {@code
+   * scheduling: normal}. The jar app shows the policy holds for any launch kind.
+   */
+  @Test
+  void eachAppsWorkersRunWithItsSchedulingPolicy() throws Exception {
+    Map<String, Integer> expected = Map.of("web", 3, "api", 0, "legacy", 3);
+    for (var app : expected.entrySet()) {
+      List<String> starts = edge.lines("worker_start app=" + app.getKey() + " ");
+      assertThat(starts).as("worker_start lines of %s", app.getKey()).isNotEmpty();
+      for (String line : starts) {
+        assertThat(line).endsWith(" scheduling=" + (app.getValue() == 3 ? "batch" : "normal"));
+        long pid = Long.parseLong(line.replaceAll(".* pid=(\\d+) .*", "$1"));
+        assertThat(ThreadPolicies.of(pid))
+            .as("scheduling policies of the threads of %s worker %d", app.getKey(), pid)
+            .containsExactly(app.getValue());
+      }
+    }
   }
 
   @Test
