@@ -3,6 +3,7 @@ package dev.edge.worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +53,10 @@ final class BatchScheduling {
     }
     String why;
     try {
+      List<String> command = new ArrayList<>(prefix());
+      command.addAll(List.of(CHRT.toString(), "--max")); // any program; this one is at hand
       Process check =
-          new ProcessBuilder(CHRT.toString(), "--batch", "0", CHRT.toString(), "--max")
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
