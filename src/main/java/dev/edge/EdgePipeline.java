@@ -30,7 +30,6 @@ import dev.edge.statics.StaticFiles;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -355,7 +354,7 @@ public final class EdgePipeline {
               status,
               headers.get(HttpHeaderNames.CONTENT_TYPE),
               bytes,
-              ip(client)));
+              client));
     }
   }
 
@@ -365,13 +364,6 @@ public final class EdgePipeline {
     } catch (NumberFormatException e) {
       return -1;
     }
-  }
-
-  private static String ip(SocketAddress address) {
-    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-      return inet.getAddress().getHostAddress();
-    }
-    return "-";
   }
 
   /**

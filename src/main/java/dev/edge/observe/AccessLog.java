@@ -1,6 +1,8 @@
 package dev.edge.observe;
 
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,7 +74,7 @@ public final class AccessLog {
    * @param status the response status
    * @param contentType the response content type, or null
    * @param bytes response body bytes, or -1 when unknown
-   * @param ip the client address
+   * @param client the client's address (formatted by the writer, and only for JSON lines)
    */
   public record Entry(
       long epochMillis,
@@ -83,7 +85,7 @@ public final class AccessLog {
       int status,
       String contentType,
       long bytes,
-      String ip) {}
+      SocketAddress client) {}
 
   private void drain() {
     StringBuilder text = new StringBuilder(64 * 1024);
@@ -140,6 +142,14 @@ public final class AccessLog {
     line.append(fraction);
   }
 
+  /** The client's IP address as text, or {@code -} when it has none (a Unix socket peer). */
+  static String ip(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return inet.getAddress().getHostAddress();
+    }
+    return "-";
+  }
+
   String json(Entry e) {
     Exchange x = e.exchange();
     Map<String, Object> line = new LinkedHashMap<>();
@@ -155,7 +165,7 @@ public final class AccessLog {
     line.put("totalSeconds", e.totalNanos() / 1e9);
     line.put("queueSeconds", x.queueNanos() < 0 ? null : x.queueNanos() / 1e9);
     line.put("workerSeconds", x.workerNanos() < 0 ? null : x.workerNanos() / 1e9);
-    line.put("ip", e.ip());
+    line.put("ip", ip(e.client()));
     return mapper.writeValueAsString(line);
   }
 }

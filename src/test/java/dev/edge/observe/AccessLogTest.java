@@ -2,10 +2,13 @@ package dev.edge.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class AccessLogTest {
+
+  private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 40000);
 
   @Test
   void humanLinesHaveTimeDurationStatusTypeSizeMethodAndPath() {
@@ -14,12 +17,28 @@ class AccessLogTest {
     assertThat(
             AccessLog.human(
                 new AccessLog.Entry(
-                    at, exchange, 1_244_999, "GET", "/hello", 200, "text/plain", 16, "127.0.0.1")))
+                    at, exchange, 1_244_999, "GET", "/hello", 200, "text/plain", 16, LOCAL)))
         .isEqualTo("2026-11-22T02:58:10.790Z 1.24ms 200 text/plain 16B GET /hello");
     assertThat(
             AccessLog.human(
-                new AccessLog.Entry(at + 5, exchange, 5_000, "POST", "/x", 502, null, -1, "::1")))
+                new AccessLog.Entry(at + 5, exchange, 5_000, "POST", "/x", 502, null, -1, null)))
         .isEqualTo("2026-11-22T02:58:10.795Z 0.01ms 502 - - POST /x");
+  }
+
+  @Test
+  void jsonLinesCarryTheClientsAddressAsText() {
+    AccessLog log =
+        new AccessLog(true, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    Exchange exchange = new Exchange("req-2");
+    assertThat(log.json(new AccessLog.Entry(0, exchange, 1_000, "GET", "/", 200, null, 0, LOCAL)))
+        .contains("\"ip\":\"127.0.0.1\"");
+    assertThat(
+            log.json(
+                new AccessLog.Entry(
+                    0, exchange, 1_000, "GET", "/", 200, null, 0, new InetSocketAddress("::1", 9))))
+        .contains("\"ip\":\"0:0:0:0:0:0:0:1\"");
+    assertThat(log.json(new AccessLog.Entry(0, exchange, 1_000, "GET", "/", 200, null, 0, null)))
+        .contains("\"ip\":\"-\"");
   }
 
   @Test
