@@ -37,7 +37,7 @@ public final class AccessLog {
   private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final LongAdder dropped = new LongAdder();
-  private final JsonMapper mapper = JsonMapper.builder().build();
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   /** Starts the writer thread; lines go to {@code out}. */
   public AccessLog(boolean json, PrintStream out) {
@@ -150,7 +150,7 @@ public final class AccessLog {
     return "-";
   }
 
-  String json(Entry e) {
+  static String json(Entry e) {
     Exchange x = e.exchange();
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("t", Instant.ofEpochMilli(e.epochMillis()).toString());
@@ -166,6 +166,6 @@ public final class AccessLog {
     line.put("queueSeconds", x.queueNanos() < 0 ? null : x.queueNanos() / 1e9);
     line.put("workerSeconds", x.workerNanos() < 0 ? null : x.workerNanos() / 1e9);
     line.put("ip", ip(e.client()));
-    return mapper.writeValueAsString(line);
+    return MAPPER.writeValueAsString(line);
   }
 }
