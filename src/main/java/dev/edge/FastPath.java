@@ -32,13 +32,10 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.netty.http.HttpConnectionLiveness;
-import reactor.netty.http.IdleTimeoutHandler;
 
 /**
  * The fast path: the same request path as {@link EdgePipeline}, for the requests that are most of
@@ -83,7 +80,6 @@ final class FastPath extends ChannelDuplexHandler {
   private final WorkerForwarder workers;
   private final ErrorResponder errors;
   private final ClientAddresses clients;
-  private final Duration idleTimeout;
   private ChannelHandlerContext ctx;
 
   private boolean off;
@@ -110,7 +106,6 @@ final class FastPath extends ChannelDuplexHandler {
     this.workers = workers;
     this.errors = errors;
     this.clients = clients;
-    this.idleTimeout = guard.idleTimeout();
   }
 
   /** The fast-path request being answered on this connection. */
@@ -259,9 +254,6 @@ final class FastPath extends ChannelDuplexHandler {
     SocketAddress client = clientOf(request);
     Answer answer = new Answer(exchange, request, client, res);
     current = answer;
-    if (idleTimeout != null) {
-      IdleTimeoutHandler.removeIdleTimeoutHandler(ctx.pipeline());
-    }
     try {
       if (pipeline.limiter() != null) {
         pipeline.limiter().admit(ClientAddresses.peerAddress(client), headers);
@@ -347,10 +339,6 @@ final class FastPath extends ChannelDuplexHandler {
     if (!ctx.channel().isActive()) {
       releaseHeld();
       return;
-    }
-    if (idleTimeout != null) {
-      IdleTimeoutHandler.addIdleTimeoutHandler(
-          ctx.pipeline(), idleTimeout, HttpConnectionLiveness.CLOSE);
     }
     if (!held.isEmpty() || !ctx.channel().config().isAutoRead()) {
       // After the forwarder has let go of the worker's slot, so the next request may take it.

@@ -21,8 +21,13 @@ import java.util.concurrent.TimeUnit;
  * the {@link ResponseTracker} answer once the earlier responses are out. It also runs the header
  * timeout (from the connection's start for the first request, from a request's first byte for later
  * ones; while a head is incomplete it keeps reading by itself, since the codec has seen nothing to
- * ask for more) and the body idle timeout (only while the edge is actually asking for bytes, and
- * not while a client waits for {@code 100 Continue}).
+ * ask for more), the body idle timeout (only while the edge is actually asking for bytes, and not
+ * while a client waits for {@code 100 Continue}) and the keep-alive idle timeout (from the moment
+ * every request so far is answered, or the connection opened, until the next byte arrives).
+ *
+ * <p>The timeouts share one timer per connection, scheduled for the earliest deadline and moved
+ * only when it fires: a request answered on a busy connection costs a clock read, not a timer (nor
+ * a handler added to and taken out of the pipeline, as Reactor Netty's own idle timeout does).
  *
  * <p>All state is confined to the channel's event loop.
  */
@@ -41,6 +46,7 @@ final class GuardHandler extends ChannelDuplexHandler {
   private final MessageScanner scanner;
   private final long headerTimeout;
   private final long bodyIdleTimeout;
+  private final long idleTimeout;
   private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(4);
   private ResponseTracker tracker;
   private ChannelHandlerContext ctx;
@@ -58,6 +64,8 @@ final class GuardHandler extends ChannelDuplexHandler {
   private long bodyIndex = -1;
   private boolean awaitingContinue;
   private long lastBodyByte;
+  private long idleSince;
+  private boolean idle;
   private boolean readPending;
   private long readRequested;
 
@@ -67,6 +75,7 @@ final class GuardHandler extends ChannelDuplexHandler {
     this.scanner = new MessageScanner(limits);
     this.headerTimeout = limits.headerTimeout().toNanos();
     this.bodyIdleTimeout = limits.bodyIdleTimeout().toNanos();
+    this.idleTimeout = limits.idleTimeout().toNanos();
   }
 
   void tracker(ResponseTracker tracker) {
@@ -85,9 +94,11 @@ final class GuardHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    headDeadline = System.nanoTime() + headerTimeout;
+    long now = System.nanoTime();
+    headDeadline = now + headerTimeout;
     headIndex = 0;
     arm(headDeadline);
+    becomeIdle(now); // a connection that never sends is idle too, whichever deadline comes first
     ctx.fireChannelActive();
   }
 
@@ -98,6 +109,7 @@ final class GuardHandler extends ChannelDuplexHandler {
       return;
     }
     readPending = false;
+    idle = false;
     if (rejected) {
       buf.release();
       return;
@@ -226,6 +238,11 @@ final class GuardHandler extends ChannelDuplexHandler {
       return;
     }
     long now = System.nanoTime();
+    if (idle && now - idleSince >= idleTimeout) {
+      events.silentClose(ctx.channel(), "idle for the keep-alive idle timeout");
+      ctx.close();
+      return;
+    }
     if (headDeadline != 0 && now - headDeadline >= 0) {
       if (scanner.inHead()) {
         reject(HEAD_TIMEOUT);
@@ -239,17 +256,27 @@ final class GuardHandler extends ChannelDuplexHandler {
       }
     }
     if (scanner.inBody() && !awaitingContinue) {
-      long idleSince = Math.max(lastBodyByte, readRequested);
-      if (readWanted() && now - idleSince >= bodyIdleTimeout) {
+      long silentSince = Math.max(lastBodyByte, readRequested);
+      if (readWanted() && now - silentSince >= bodyIdleTimeout) {
         events.bodyTimeout(ctx.channel(), scanner.requestId());
         ctx.close();
         return;
       }
-      arm(readWanted() ? idleSince + bodyIdleTimeout : now + bodyIdleTimeout);
+      arm(readWanted() ? silentSince + bodyIdleTimeout : now + bodyIdleTimeout);
     }
     if (headDeadline != 0) {
       arm(headDeadline);
     }
+    if (idle) {
+      arm(idleSince + idleTimeout);
+    }
+  }
+
+  /** Starts the keep-alive idle clock: nothing is being read or answered on this connection. */
+  private void becomeIdle(long now) {
+    idle = true;
+    idleSince = now;
+    arm(now + idleTimeout); // a no-op while the timer is set for an earlier deadline
   }
 
   /**
@@ -320,15 +347,24 @@ final class GuardHandler extends ChannelDuplexHandler {
     return awaitingContinue && scanner.inBody() && scanner.messageIndex() == index;
   }
 
-  /** Every response so far is complete; a paused scanner (upgrade refused) goes on scanning. */
+  /**
+   * Every response so far is complete: a paused scanner (upgrade refused) goes on scanning, and a
+   * connection with no next request under way starts its keep-alive idle clock.
+   */
   void responsesComplete() {
-    if (scanner.paused() && !rejected && !passthrough) {
+    if (rejected || passthrough) {
+      return;
+    }
+    if (scanner.paused()) {
       scanner.resume();
       scanPending();
       if (!rejected) {
         forwardUpTo(acceptedEnd());
         ctx.fireChannelReadComplete();
       }
+    }
+    if (!rejected && !scanner.inHead() && !scanner.inBody() && !scanner.paused()) {
+      becomeIdle(System.nanoTime());
     }
   }
 

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.util.Map;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
@@ -71,9 +70,10 @@ public final class RequestGuard {
 
   /**
    * Applies everything connection-level to the edge's listener: the byte-level scanner before the
-   * HTTP codec (framing, request line and header syntax, sizes, header and body timeouts), codec
-   * limits above the guard's, the keep-alive idle timeout, per-client connection counting, and the
-   * response hook after the codec ({@code Server} removed, HSTS, ordered rejections).
+   * HTTP codec (framing, request line and header syntax, sizes, header, body and keep-alive idle
+   * timeouts), codec limits above the guard's, per-client connection counting, and the response
+   * hook after the codec ({@code Server} removed, HSTS, ordered rejections). Reactor Netty's own
+   * idle timeout stays off: the scanner runs it without a handler per request.
    */
   public HttpServer install(HttpServer server) {
     return server
@@ -82,13 +82,7 @@ public final class RequestGuard {
                 spec.maxInitialLineLength(limits.maxRequestTarget() + CODEC_SLACK)
                     .maxHeaderSize(limits.maxHeaderBytes() + CODEC_SLACK)
                     .validateHeaders(true))
-        .idleTimeout(limits.idleTimeout())
         .doOnChannelInit((observer, channel, remote) -> guard(channel, channel.remoteAddress()));
-  }
-
-  /** How long a keep-alive connection may sit idle between requests. */
-  public Duration idleTimeout() {
-    return limits.idleTimeout();
   }
 
   private void guard(Channel channel, SocketAddress remote) {

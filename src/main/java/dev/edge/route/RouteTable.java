@@ -95,18 +95,12 @@ public final class RouteTable {
    * @throws EdgeException {@code 404 no_route} or {@code 405 method_not_allowed}
    */
   public RouteMatch match(String host, String path, String method) {
-    Set<String> allowed = new LinkedHashSet<>(0);
-    RouteMatch match = firstIn(exact.get(host), path, method, allowed);
-    if (match == null && !wildcard.isEmpty()) {
-      String parent = HostNames.parentOf(host);
-      match = parent == null ? null : firstIn(wildcard.get(parent), path, method, allowed);
-    }
-    if (match == null) {
-      match = firstIn(catchAll, path, method, allowed);
-    }
+    RouteMatch match = find(host, path, method, null);
     if (match != null) {
       return match;
     }
+    Set<String> allowed = new LinkedHashSet<>(); // only a miss pays for collecting Allow
+    find(host, path, method, allowed);
     if (!allowed.isEmpty()) {
       throw new EdgeException(
           Reason.METHOD_NOT_ALLOWED,
@@ -116,9 +110,19 @@ public final class RouteTable {
     throw new EdgeException(Reason.NO_ROUTE, "no route for host \"" + host + "\" and path " + path);
   }
 
+  /** The route taking the request, in precedence order, or null; see {@link #firstIn}. */
+  private RouteMatch find(String host, String path, String method, Set<String> allowed) {
+    RouteMatch match = firstIn(exact.get(host), path, method, allowed);
+    if (match == null && !wildcard.isEmpty()) {
+      String parent = HostNames.parentOf(host);
+      match = parent == null ? null : firstIn(wildcard.get(parent), path, method, allowed);
+    }
+    return match != null ? match : firstIn(catchAll, path, method, allowed);
+  }
+
   /**
    * The first of {@code candidates} (already in precedence order) taking the request, or null; adds
-   * the methods of routes that match only by path to {@code allowed}.
+   * the methods of routes that match only by path to {@code allowed}, unless it is null.
    */
   private static RouteMatch firstIn(
       List<Entry> candidates, String path, String method, Set<String> allowed) {
@@ -133,9 +137,11 @@ public final class RouteTable {
       if (takes(route.methods(), method)) {
         return new RouteMatch(entry.site(), route, remainder(route, path));
       }
-      allowed.addAll(route.methods());
-      if (route.methods().contains("GET")) {
-        allowed.add("HEAD");
+      if (allowed != null) {
+        allowed.addAll(route.methods());
+        if (route.methods().contains("GET")) {
+          allowed.add("HEAD");
+        }
       }
     }
     return null;

@@ -214,6 +214,61 @@ class GuardServerTest {
   }
 
   @Test
+  void gapsEachShorterThanTheIdleTimeoutKeepTheConnectionOpenWhateverTheirSum() throws Exception {
+    start(withIdle(Duration.ofMillis(500)));
+    try (Socket socket = connect()) {
+      // 4 x 300 ms: past the first deadline the one timer finds the connection busy or freshly
+      // idle, and moves on instead of closing it.
+      for (String path : new String[] {"/a", "/b", "/c", "/d"}) {
+        socket
+            .getOutputStream()
+            .write(
+                ("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        assertThat(readResponse(socket.getInputStream()))
+            .startsWith("HTTP/1.1 200 ")
+            .endsWith(path + " 0");
+        Thread.sleep(300);
+      }
+      long idleFrom = System.nanoTime();
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      assertThat((System.nanoTime() - idleFrom) / 1_000_000).isBetween(100L, 5000L);
+    }
+  }
+
+  @Test
+  void aConnectionThatSendsNothingIsClosedAtTheIdleTimeoutWhenItComesBeforeTheHeaderTimeout()
+      throws Exception {
+    start(withIdle(Duration.ofMillis(400))); // header timeout 10 s
+    try (Socket socket = connect()) {
+      long from = System.nanoTime();
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      assertThat((System.nanoTime() - from) / 1_000_000).isBetween(300L, 5000L);
+    }
+  }
+
+  @Test
+  void aHalfSentHeadIsNotIdleItRunsTheHeaderTimeout() throws Exception {
+    start(
+        new GuardLimits(
+            8192,
+            16384,
+            Duration.ofMillis(1200),
+            Duration.ofMillis(300),
+            Duration.ofSeconds(30),
+            1000,
+            0,
+            false));
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write("GET /a HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+      long from = System.nanoTime();
+      String answer = readAll(socket.getInputStream());
+      assertThat(answer).startsWith("HTTP/1.1 408 ").contains("\"reason\":\"request_timeout\"");
+      assertThat((System.nanoTime() - from) / 1_000_000).isBetween(1000L, 5000L);
+    }
+  }
+
+  @Test
   void aRequestTakingLongerThanTheIdleTimeoutIsNotCut() throws Exception {
     start(withIdle(Duration.ofMillis(400)));
     try (Socket socket = connect()) {
