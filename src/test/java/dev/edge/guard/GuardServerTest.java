@@ -94,6 +94,20 @@ class GuardServerTest {
     return connect();
   }
 
+  /** Sends a GET for each of {@code paths} on {@code socket}, reads its 200, then waits. */
+  private static void getEach(Socket socket, long gapMillis, String... paths) throws Exception {
+    for (String path : paths) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      assertThat(readResponse(socket.getInputStream()))
+          .startsWith("HTTP/1.1 200 ")
+          .endsWith(path + " 0");
+      Thread.sleep(gapMillis);
+    }
+  }
+
   /** Waits for the server to close {@code socket}, then checks how long that took. */
   private static void assertClosedByServerWithin(Socket socket, long minMillis, long maxMillis)
       throws IOException {
@@ -202,17 +216,8 @@ class GuardServerTest {
   void anIdleKeepAliveConnectionIsClosedAtTheIdleTimeout() throws Exception {
     start(withIdle(Duration.ofMillis(500)));
     try (Socket socket = connect()) {
-      for (String path : new String[] {"/a", "/b"}) {
-        socket
-            .getOutputStream()
-            .write(
-                ("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-        assertThat(readResponse(socket.getInputStream()))
-            .startsWith("HTTP/1.1 200 ")
-            .endsWith(path + " 0");
-        Thread.sleep(200); // less than the idle timeout: the connection stays usable
-      }
+      getEach(
+          socket, 200, "/a", "/b"); // each gap under the idle timeout: the connection stays usable
       assertClosedByServerWithin(socket, 250L, 5000L);
     }
   }
@@ -223,17 +228,7 @@ class GuardServerTest {
     try (Socket socket = connect()) {
       // 4 x 300 ms: past the first deadline the one timer finds the connection busy or freshly
       // idle, and moves on instead of closing it.
-      for (String path : new String[] {"/a", "/b", "/c", "/d"}) {
-        socket
-            .getOutputStream()
-            .write(
-                ("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-        assertThat(readResponse(socket.getInputStream()))
-            .startsWith("HTTP/1.1 200 ")
-            .endsWith(path + " 0");
-        Thread.sleep(300);
-      }
+      getEach(socket, 300, "/a", "/b", "/c", "/d");
       assertClosedByServerWithin(socket, 100L, 5000L);
     }
   }
