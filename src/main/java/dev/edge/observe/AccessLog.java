@@ -32,12 +32,13 @@ public final class AccessLog {
   /** How long the writer sleeps when there is nothing to write. */
   static final long IDLE_POLL_MS = 5;
 
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
   private final boolean json;
   private final PrintStream out;
   private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final LongAdder dropped = new LongAdder();
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   /** Starts the writer thread; lines go to {@code out}. */
   public AccessLog(boolean json, PrintStream out) {
