@@ -60,8 +60,10 @@ public final class AppPool {
 
   /**
    * A lease on the best worker now, or when one frees up. Fails with {@link Reason#QUEUE_FULL} when
-   * the queue is full and {@link Reason#QUEUE_TIMEOUT} when the wait exceeds the timeout.
-   * Cancelling the subscription leaves the queue and returns any lease already handed over.
+   * the queue is full and {@link Reason#QUEUE_TIMEOUT} when the wait exceeds the timeout. The
+   * subscriber owns the lease once it has {@link Lease#claim() claimed} it; cancelling the
+   * subscription before that leaves the queue and returns the lease, even one that was already on
+   * its way.
    */
   public Mono<Lease> acquire() {
     return acquire(null);
@@ -80,7 +82,11 @@ public final class AppPool {
    * timeouts.queue}) instead of the pool's.
    */
   public Mono<Lease> acquire(WorkerSlot avoid, Duration timeout) {
-    return Mono.create(sink -> enqueue(sink, avoid, timeout));
+    return Mono.defer(
+        () -> {
+          Waiter waiter = new Waiter(avoid, timeout);
+          return Mono.<Lease>create(sink -> enqueue(waiter, sink)).doOnCancel(() -> cancel(waiter));
+        });
   }
 
   /**
@@ -110,27 +116,40 @@ public final class AppPool {
     return queueTimeout;
   }
 
-  private void enqueue(MonoSink<Lease> sink, WorkerSlot avoid, Duration timeout) {
-    Waiter waiter = new Waiter(sink, avoid, timeout);
-    sink.onCancel(() -> cancel(waiter));
+  /**
+   * Grants, queues or refuses one subscription's request.
+   *
+   * <p>Cancellation is seen by {@code doOnCancel}, not {@code sink.onCancel}: the sink stops
+   * reporting a cancel once it has emitted, but a subscriber that cancels while the lease is on its
+   * way drops it (Reactor's {@code onNextDropped}, not a discard). The operator sees every cancel,
+   * so {@link #cancel} can take back a lease nobody claimed. A cancel can also come before this
+   * runs (during {@code onSubscribe}); the waiter is then already DONE.
+   */
+  private void enqueue(Waiter waiter, MonoSink<Lease> sink) {
     Reason refusal = null;
     WorkerSlot recycle = null;
     synchronized (lock) {
+      if (waiter.state == Waiter.DONE) {
+        return;
+      }
+      waiter.sink = sink;
       if (closed) {
         refusal = Reason.SHUTTING_DOWN;
+        waiter.state = Waiter.DONE;
       } else {
-        WorkerSlot worker = LeastInflight.pick(workers, generation, avoid);
+        WorkerSlot worker = LeastInflight.pick(workers, generation, waiter.avoid);
         if (worker != null) {
           recycle = worker.acquired() ? worker : null;
           waiter.assign(new Lease(this, worker, false));
         } else if (queue.size() >= maxQueue) {
           refusal = Reason.QUEUE_FULL;
+          waiter.state = Waiter.DONE;
         } else {
           queue.addLast(waiter);
           waiter.timer =
               timer.schedule(
                   () -> expire(waiter),
-                  timeout.toMillis(),
+                  waiter.timeout.toMillis(),
                   java.util.concurrent.TimeUnit.MILLISECONDS);
         }
       }
@@ -165,21 +184,25 @@ public final class AppPool {
             "app " + appId + ": no worker freed up within " + waiter.timeout.toMillis() + " ms"));
   }
 
+  /**
+   * The subscriber went away: a waiting request leaves the queue; a lease handed to it that it has
+   * not claimed (not yet delivered, or delivered and dropped) comes back to the pool.
+   */
   private void cancel(Waiter waiter) {
-    Lease undelivered = null;
+    Lease unclaimed = null;
     synchronized (lock) {
       if (waiter.state == Waiter.WAITING) {
         queue.remove(waiter);
         waiter.state = Waiter.DONE;
       } else if (waiter.state == Waiter.ASSIGNED) {
-        undelivered = waiter.lease;
+        unclaimed = waiter.lease;
       }
     }
     if (waiter.timer != null) {
       waiter.timer.dispose();
     }
-    if (undelivered != null && undelivered.claim()) {
-      undelivered.release();
+    if (unclaimed != null && unclaimed.claim()) {
+      unclaimed.release();
     }
   }
 
@@ -364,15 +387,14 @@ public final class AppPool {
     static final int ASSIGNED = 1;
     static final int DONE = 2;
 
-    final MonoSink<Lease> sink;
     final WorkerSlot avoid;
     final Duration timeout;
+    MonoSink<Lease> sink;
     int state = WAITING;
     Lease lease;
     Disposable timer;
 
-    Waiter(MonoSink<Lease> sink, WorkerSlot avoid, Duration timeout) {
-      this.sink = sink;
+    Waiter(WorkerSlot avoid, Duration timeout) {
       this.avoid = avoid;
       this.timeout = timeout;
     }

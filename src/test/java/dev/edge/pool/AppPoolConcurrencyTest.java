@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 
@@ -30,22 +32,19 @@ class AppPoolConcurrencyTest {
   private static final int WORKERS = 4;
   private static final int MAX_INFLIGHT = 3;
   private static final int TOTAL = THREADS * REQUESTS_PER_THREAD;
+  private static final int RACE_ROUNDS = 20_000;
+  private static final PoolListener QUIET =
+      new PoolListener() {
+        @Override
+        public void unreachable(WorkerSlot worker) {}
+
+        @Override
+        public void recycleDue(WorkerSlot worker) {}
+      };
 
   @RepeatedTest(3)
   void everyRequestIsAnsweredExactlyOnceAndLimitsHold() throws Exception {
-    AppPool pool =
-        new AppPool(
-            "app",
-            16,
-            Duration.ofMillis(20),
-            Schedulers.parallel(),
-            new PoolListener() {
-              @Override
-              public void unreachable(WorkerSlot worker) {}
-
-              @Override
-              public void recycleDue(WorkerSlot worker) {}
-            });
+    AppPool pool = new AppPool("app", 16, Duration.ofMillis(20), Schedulers.parallel(), QUIET);
     List<WorkerSlot> slots = new ArrayList<>();
     for (int id = 1; id <= WORKERS; id++) {
       WorkerSlot slot = new WorkerSlot(id, 1, MAX_INFLIGHT, null, "w" + id, 0);
@@ -138,6 +137,63 @@ class AppPoolConcurrencyTest {
     assertThat(end.inflight()).as("every lease returned").isZero();
     for (WorkerSlot slot : slots) {
       assertThat(slot.inflight()).isZero();
+    }
+  }
+
+  /**
+   * The narrowest race of all, forced many times: a queued request is handed a slot on one thread
+   * while its subscriber cancels on another. Whichever wins, the slot must come back: either the
+   * subscriber took the lease (and releases it) or the pool gets it back.
+   */
+  @Test
+  void aCancelRacingTheHandOverNeverKeepsTheSlot() throws Exception {
+    AppPool pool = new AppPool("app", 4, Duration.ofSeconds(30), Schedulers.parallel(), QUIET);
+    WorkerSlot slot = new WorkerSlot(1, 1, 1, null, "w1", 0);
+    pool.add(slot);
+    pool.markReady(slot);
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    AtomicInteger taken = new AtomicInteger();
+    try {
+      for (int round = 0; round < RACE_ROUNDS; round++) {
+        Lease busy = pool.tryAcquire(null);
+        assertThat(busy).as("round %d: the slot is free", round).isNotNull();
+        Disposable waiting =
+            pool.acquire()
+                .subscribe(
+                    lease -> {
+                      if (lease.claim()) {
+                        taken.incrementAndGet();
+                        lease.release();
+                      }
+                    });
+        AtomicInteger atTheLine = new AtomicInteger();
+        int skew = round % 64;
+        Future<?> handOver =
+            other.submit(
+                () -> {
+                  startTogether(atTheLine, skew);
+                  busy.release();
+                });
+        startTogether(atTheLine, 64 - skew);
+        waiting.dispose();
+        handOver.get(10, TimeUnit.SECONDS);
+        assertThat(slot.inflight()).as("round %d: slot in flight after the race", round).isZero();
+        assertThat(pool.snapshot().queueDepth()).as("round %d: queue", round).isZero();
+      }
+    } finally {
+      other.shutdownNow();
+    }
+    assertThat(taken.get()).as("rounds the subscriber won").isBetween(0, RACE_ROUNDS);
+  }
+
+  /** Spins until both racers are here, then spins {@code skew} more steps to shift the start. */
+  private static void startTogether(AtomicInteger atTheLine, int skew) {
+    atTheLine.incrementAndGet();
+    while (atTheLine.get() < 2) {
+      Thread.onSpinWait();
+    }
+    for (int i = 0; i < skew; i++) {
+      Thread.onSpinWait();
     }
   }
 

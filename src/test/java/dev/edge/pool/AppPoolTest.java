@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.scheduler.Schedulers;
 
 /** The scheduler and queue rules of docs/edge/SCHEDULER.md, without sockets. */
@@ -172,6 +174,34 @@ class AppPoolTest {
     assertThat(pool.snapshot().queueDepth()).isZero();
     holder.release();
     assertThat(w1.inflight()).isZero();
+  }
+
+  @Test
+  void aSubscriberThatCancelsAsItSubscribesTakesNoSlot() {
+    AppPool pool = pool(10, Duration.ofSeconds(30));
+    WorkerSlot w1 = ready(pool, 1, 1);
+    List<Lease> seen = new CopyOnWriteArrayList<>();
+
+    pool.acquire()
+        .subscribe(
+            new BaseSubscriber<Lease>() {
+              @Override
+              protected void hookOnSubscribe(Subscription subscription) {
+                cancel();
+              }
+
+              @Override
+              protected void hookOnNext(Lease lease) {
+                seen.add(lease);
+              }
+            });
+
+    assertThat(seen).isEmpty();
+    assertThat(w1.inflight()).isZero();
+    assertThat(pool.snapshot().queueDepth()).isZero();
+    Lease next = take(pool);
+    assertThat(next.worker()).isSameAs(w1);
+    next.release();
   }
 
   @Test
