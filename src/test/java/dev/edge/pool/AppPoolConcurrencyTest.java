@@ -183,7 +183,9 @@ class AppPoolConcurrencyTest {
     } finally {
       other.shutdownNow();
     }
-    assertThat(taken.get()).as("rounds the subscriber won").isBetween(0, RACE_ROUNDS);
+    // Both outcomes must have happened, or the rounds did not race (about a third go to the
+    // subscriber on a 2-core machine).
+    assertThat(taken.get()).as("rounds the subscriber won").isStrictlyBetween(0, RACE_ROUNDS);
   }
 
   /** Spins until both racers are here, then spins {@code skew} more steps to shift the start. */
