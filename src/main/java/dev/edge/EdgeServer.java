@@ -10,6 +10,7 @@ import dev.edge.runtime.AppRuntime;
 import dev.edge.runtime.ConfigReloader;
 import dev.edge.worker.AppWatcher;
 import dev.edge.worker.SocketDirectory;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.springframework.context.SmartLifecycle;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.ConnectionInfo;
@@ -49,6 +51,7 @@ public final class EdgeServer implements SmartLifecycle {
 
   private final EdgeOptions options;
   private final EdgePipeline pipeline;
+  private final Function<ClientAddresses, ChannelHandler> lanes;
   private final RequestGuard guard;
   private final ConfigReloader reloader;
   private final SocketDirectory sockets;
@@ -59,10 +62,16 @@ public final class EdgeServer implements SmartLifecycle {
   private volatile DisposableServer listener;
   private volatile AppWatcher watcher;
 
-  /** Creates the server; nothing is bound until {@link #start()}. */
+  /**
+   * Creates the server; nothing is bound until {@link #start()}.
+   *
+   * @param lanes makes the HTTP/1.1 lane of a new connection ({@link FastLane}), given how to find
+   *     the client behind trusted proxies (null when none are trusted)
+   */
   public EdgeServer(
       EdgeOptions options,
       EdgePipeline pipeline,
+      Function<ClientAddresses, ChannelHandler> lanes,
       RequestGuard guard,
       ConfigReloader reloader,
       SocketDirectory sockets,
@@ -71,6 +80,7 @@ public final class EdgeServer implements SmartLifecycle {
       PrintStream console) {
     this.options = options;
     this.pipeline = pipeline;
+    this.lanes = lanes;
     this.guard = guard;
     this.reloader = reloader;
     this.sockets = sockets;
@@ -91,9 +101,8 @@ public final class EdgeServer implements SmartLifecycle {
         server.doOnChannelInit(
             (observer, channel, remote) -> {
               ChannelPipeline handlers = channel.pipeline();
-              if (handlers.get(RequestGuard.TRACKER) != null) {
-                handlers.addAfter(
-                    RequestGuard.TRACKER, FastPath.NAME, pipeline.newFastPath(clients));
+              if (options.fastLane() && handlers.get(RequestGuard.TRACKER) != null) {
+                handlers.addAfter(RequestGuard.TRACKER, FastLane.NAME, lanes.apply(clients));
               }
             });
     if (metrics != null) {

@@ -130,33 +130,43 @@ public class EdgeWiring {
                 ? new MetricsEndpoint(registry, r -> workerGauges(reloader, workerInflight))
                 : null,
             new ControlEndpoint(reloader, access, json),
-            new DashboardEndpoint(),
-            access);
+            new DashboardEndpoint());
     RejectionCounter rejections =
         options.metrics()
             ? new RejectionCounter(reason -> metrics.rejected(Exchange.NONE, reason.code()))
             : new RejectionCounter();
     RequestGuard guard = new RequestGuard(options.guard(), rejections);
-    EdgePipeline pipeline =
-        new EdgePipeline(
+    RequestPlanner planner =
+        new RequestPlanner(
             reloader::active,
-            new WorkerForwarder(),
-            new UpstreamProxy(new UpstreamHealth(Clock.systemUTC(), UPSTREAM_COOL_DOWN)),
-            new StaticFiles(Schedulers.boundedElastic()),
-            builtIns,
-            new ErrorResponder(json),
-            options.metrics() ? metrics : null,
-            options.accessLog() ? new AccessLog(options.jsonLogging(), System.out) : null,
+            guard,
             options.rateLimit() == 0
                 ? null
                 : new RateLimiter(
                     new RateLimit(options.rateLimit(), options.rateLimitWindow()),
                     System::nanoTime),
-            guard);
+            access,
+            options.metrics());
+    ExchangeRecorder recorder =
+        new ExchangeRecorder(
+            options.metrics() ? metrics : null,
+            options.accessLog() ? new AccessLog(options.jsonLogging(), System.out) : null);
+    WorkerForwarder workers = new WorkerForwarder();
+    ErrorResponder errors = new ErrorResponder(json);
+    EdgePipeline pipeline =
+        new EdgePipeline(
+            planner,
+            workers,
+            new UpstreamProxy(new UpstreamHealth(Clock.systemUTC(), UPSTREAM_COOL_DOWN)),
+            new StaticFiles(Schedulers.boundedElastic()),
+            builtIns,
+            errors,
+            recorder);
     server.set(
         new EdgeServer(
             options,
             pipeline,
+            clients -> new FastLane(planner, recorder, workers, errors, clients),
             guard,
             reloader,
             sockets,

@@ -38,6 +38,10 @@ import java.util.List;
  * @param rateLimitWindow the rate limiter's window
  * @param trustedProxies networks whose {@code X-Forwarded-For} is believed
  * @param guard request size and time limits the request guard enforces
+ * @param buffering how request and response bodies are buffered
+ * @param fastLane whether the HTTP/1.1 fast lane carries bodyless GET and HEAD requests to apps
+ *     itself ({@code --no-fast-lane} sends every request through Reactor Netty's server, to compare
+ *     the lanes or to rule the fast lane out)
  */
 public record EdgeOptions(
     int httpPort,
@@ -65,7 +69,9 @@ public record EdgeOptions(
     int rateLimit,
     Duration rateLimitWindow,
     List<Cidr> trustedProxies,
-    GuardLimits guard) {
+    GuardLimits guard,
+    Buffering buffering,
+    boolean fastLane) {
 
   /** The Reactor Netty property that sets the number of event loops; the edge sets it. */
   public static final String EVENT_LOOPS_PROPERTY = "reactor.netty.ioWorkerCount";

@@ -64,6 +64,11 @@ public final class OptionsParser {
               "(none: the client is the socket peer)",
               "comma-separated IPv4/IPv6 CIDRs or addresses"),
           new Option("no-metrics", "false (metrics on)", "true or false"),
+          new Option("request-buffer-kb", "64", "an integer 0-1048576 (KiB)"),
+          new Option("response-buffer-kb", "64", "an integer 0-1048576 (KiB)"),
+          new Option("response-buffer-max-mb", "1024", "an integer 1-1048576 (MiB)"),
+          new Option("buffer-dir", "<tmpdir>", "a directory path"),
+          new Option("no-fast-lane", "false (fast lane on)", "true or false"),
           new Option("health-interval-ms", "5000", "milliseconds 1-3600000"),
           new Option("health-timeout-ms", "2000", "milliseconds 1-3600000"),
           new Option("health-failures", "3", "an integer 1-100"),
@@ -154,7 +159,13 @@ public final class OptionsParser {
         integer("rate-limit", 0, 0, 1_000_000_000),
         Duration.ofMillis(integer("rate-limit-window-ms", 60_000, 1, 86_400_000)),
         trustedProxies(),
-        guardLimits());
+        guardLimits(),
+        new Buffering(
+            integer("request-buffer-kb", 64, 0, 1_048_576) * 1024,
+            integer("response-buffer-kb", 64, 0, 1_048_576) * 1024,
+            integer("response-buffer-max-mb", 1024, 1, 1_048_576) * 1024L * 1024L,
+            Path.of(raw("buffer-dir", System.getProperty("java.io.tmpdir"))).toAbsolutePath()),
+        !bool("no-fast-lane", false));
   }
 
   /**

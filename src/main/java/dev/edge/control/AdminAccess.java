@@ -29,7 +29,7 @@ public final class AdminAccess {
   }
 
   /** Whether a client at {@code peer} sending {@code authorization} (or null) may. */
-  boolean allows(SocketAddress peer, String authorization) {
+  public boolean allows(SocketAddress peer, String authorization) {
     if (isLoopback(peer)) {
       return true;
     }

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
@@ -18,7 +17,6 @@ import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * The request guard: everything the edge refuses before routing. {@link #install} puts the
@@ -105,25 +103,38 @@ public final class RequestGuard {
    * The per-request rules that need the parsed request, run before routing: exactly one valid
    * {@code Host} (required on HTTP/1.1), an absolute-form target's authority agreeing with it, a
    * path with valid percent-encoding that never climbs above the root however often it is decoded,
-   * and a {@code Content-Length} within the body limit.
+   * and a {@code Content-Length} within the body limit. A refusal is counted and logged here.
    *
+   * @param requestId the request's id, for the log
+   * @param channel the client's connection, for the log, or null
    * @throws EdgeException with {@code Connection: close} for the first rule broken
    */
-  public void check(HttpServerRequest req) {
-    Rejection problem = problem(req.requestHeaders(), req.uri(), req.version(), req.method());
+  public void check(
+      HttpHeaders headers,
+      String uri,
+      HttpVersion version,
+      HttpMethod method,
+      String requestId,
+      Channel channel) {
+    Rejection problem = problem(headers, uri, version, method);
     if (problem != null) {
-      throw reject(req, problem.reason(), problem.detail());
+      events.rejected(problem.reason(), problem.detail(), requestId, channel);
+      throw new EdgeException(problem.reason(), problem.detail(), CLOSE);
     }
   }
 
   /**
-   * Whether {@code request} passes the rules {@link #check} enforces; unlike {@code check} it
-   * neither counts nor logs anything (the fast path asks, and leaves a refusal to the general path,
-   * which checks again and answers).
+   * {@link #check(HttpHeaders, String, HttpVersion, HttpMethod, String, Channel) check} for a
+   * request read by Reactor Netty's server.
    */
-  public boolean passes(HttpRequest request) {
-    return problem(request.headers(), request.uri(), request.protocolVersion(), request.method())
-        == null;
+  public void check(HttpServerRequest req) {
+    check(
+        req.requestHeaders(),
+        req.uri(),
+        req.version(),
+        req.method(),
+        req.requestHeaders().get(RequestIds.HEADER),
+        req instanceof Connection c ? c.channel() : null);
   }
 
   /** The first rule of {@link #check} the request breaks, or null. */
@@ -184,15 +195,5 @@ public final class RequestGuard {
       value = value * 10 + (c - '0');
     }
     return value;
-  }
-
-  private EdgeException reject(HttpServerRequest req, Reason reason, String detail) {
-    String id =
-        req instanceof HttpServerResponse res ? res.responseHeaders().get(RequestIds.HEADER) : null;
-    if (id == null) {
-      id = req.requestHeaders().get(RequestIds.HEADER);
-    }
-    events.rejected(reason, detail, id, req instanceof Connection c ? c.channel() : null);
-    return new EdgeException(reason, detail, CLOSE);
   }
 }

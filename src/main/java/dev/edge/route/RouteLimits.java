@@ -8,10 +8,10 @@ import dev.edge.ratelimit.ClientAddresses;
 import dev.edge.ratelimit.RateLimit;
 import dev.edge.ratelimit.RateLimiter;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * A route's own limits (Edgefile {@code limits:}), checked once the route is known: a body limit
@@ -29,21 +29,21 @@ public final class RouteLimits {
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
   /**
-   * Checks {@code req} against {@code route}'s limits and adds the rate limit headers to {@code
-   * res}.
+   * Checks a request from {@code client} with {@code requestHeaders} against {@code route}'s limits
+   * and adds the rate limit headers to {@code responseHeaders}.
    *
    * @return the route's body limit for the streaming check, or -1
    * @throws EdgeException {@code 413 body_too_large} or {@code 429 rate_limited}
    */
-  public long enforce(Route route, HttpServerRequest req, HttpServerResponse res) {
+  public long enforce(
+      Route route, SocketAddress client, HttpHeaders requestHeaders, HttpHeaders responseHeaders) {
     Limits limits = route.limits();
     if (limits.rateLimit() > 0) {
-      limiter(route, limits)
-          .admit(ClientAddresses.peerAddress(req.remoteAddress()), res.responseHeaders());
+      limiter(route, limits).admit(ClientAddresses.peerAddress(client), responseHeaders);
     }
     long max = limits.maxBodyBytes();
     if (max >= 0) {
-      String length = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+      String length = requestHeaders.get(HttpHeaderNames.CONTENT_LENGTH);
       if (length != null && parse(length) > max) {
         throw new EdgeException(
             Reason.BODY_TOO_LARGE,

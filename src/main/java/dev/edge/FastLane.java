@@ -2,18 +2,12 @@ package dev.edge;
 
 import dev.edge.EdgeException.Reason;
 import dev.edge.edgefile.EdgeConfig.Route;
-import dev.edge.edgefile.RouteAction;
-import dev.edge.guard.RequestGuard;
 import dev.edge.observe.Exchange;
 import dev.edge.observe.RequestIds;
 import dev.edge.proxy.ChannelResponse;
 import dev.edge.proxy.ClientRequest;
 import dev.edge.proxy.WorkerForwarder;
 import dev.edge.ratelimit.ClientAddresses;
-import dev.edge.route.HostNames;
-import dev.edge.route.RequestPaths;
-import dev.edge.runtime.ActiveConfig;
-import dev.edge.runtime.AppRuntime;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -38,22 +32,22 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
 /**
- * The fast path: the same request path as {@link EdgePipeline}, for the requests that are most of
- * an app's traffic, run straight on the client's Netty channel instead of through Reactor Netty's
- * per-request server machinery (which costs about as much CPU as the rest of the hop together).
+ * The HTTP/1.1 lane of the listener: every request the codec reads passes here first and is decided
+ * once ({@link RequestPlanner}). The requests that are most of an app's traffic, bodyless {@code
+ * GET} and {@code HEAD} to an app, it carries itself straight on the client's Netty channel
+ * (Reactor Netty's per-request server machinery costs about as much CPU as the rest of the hop):
+ * the app's pool through the same {@link WorkerForwarder} (lease, queue or shed, reroute, resend,
+ * timeouts, response buffering), the answer written to the channel, errors as the same problem
+ * responses ({@link ErrorResponder#problem}), the same record ({@link ExchangeRecorder}). Every
+ * other request goes on to Reactor Netty with its decision attached ({@link Decision}), where
+ * {@link EdgePipeline} carries it out. This class decides nothing itself: it only knows which plans
+ * it can carry.
  *
- * <p>It sits after the guard's handlers and takes a request only when all of this holds: an
- * HTTP/1.1 {@code GET} or {@code HEAD} without a body, {@code Expect} or {@code Upgrade}; not a
- * built-in endpoint; it passes the guard's rules ({@link RequestGuard#passes}); its route's action
- * is an app and the route has no limits of its own; and no earlier request on the connection is
- * still with the general path. Then: request id, rate limit, the app's pool through the same {@link
- * WorkerForwarder} (lease, queue or shed, reroute, resend, timeouts), the answer written to the
- * channel, errors as the same problem responses ({@link ErrorResponder#problem}), and the same
- * metrics and access log ({@link EdgePipeline#leave}). Everything else — and any request it would
- * refuse before forwarding (bad host, no route) — goes on to Reactor Netty and {@link
- * EdgePipeline#handle}, unchanged.
+ * <p>It carries a request when: it is HTTP/1.1 {@code GET} or {@code HEAD} without a body, {@code
+ * Expect} or {@code Upgrade}, in origin form; its plan is {@link Plan.ToApp}; and no earlier
+ * request on the connection is still with Reactor Netty.
  *
- * <p>Pipelining: one request at a time, on either path, answered in order. What arrives after the
+ * <p>Pipelining: one request at a time, on either lane, answered in order. What arrives after the
  * request being answered is held (at most {@link #MAX_HELD} messages, then reading pauses) and
  * replayed once its response is complete. So Reactor Netty never sees a pipelined request, and its
  * habit of closing the connection after the response in progress when a later pipelined request
@@ -62,21 +56,21 @@ import reactor.core.Disposable;
  * aside.
  *
  * <p>Confined to the channel's event loop. One class past the usual size on purpose: its state (the
- * request being answered, the held messages, the general path's pending responses) is one
- * connection's state machine, and it reads best in one place.
+ * request being answered, the held messages, Reactor Netty's pending responses) is one connection's
+ * state machine, and it reads best in one place.
  */
-final class FastPath extends ChannelDuplexHandler {
+final class FastLane extends ChannelDuplexHandler {
 
   /** Name of this handler in the channel pipeline. */
-  static final String NAME = "edge.fastpath";
+  static final String NAME = "edge.fastlane";
 
   /** Inbound messages held behind a fast-path request before reading pauses. */
   static final int MAX_HELD = 64;
 
   private static final Logger LOG = LoggerFactory.getLogger("edge.errors");
 
-  private final EdgePipeline pipeline;
-  private final RequestGuard guard;
+  private final RequestPlanner planner;
+  private final ExchangeRecorder recorder;
   private final WorkerForwarder workers;
   private final ErrorResponder errors;
   private final ClientAddresses clients;
@@ -91,24 +85,24 @@ final class FastPath extends ChannelDuplexHandler {
   private boolean readsPaused;
 
   /**
-   * A fast path for one connection.
+   * The lane of one connection.
    *
    * @param clients how to find the client behind trusted proxies, or null when none are trusted
    */
-  FastPath(
-      EdgePipeline pipeline,
-      RequestGuard guard,
+  FastLane(
+      RequestPlanner planner,
+      ExchangeRecorder recorder,
       WorkerForwarder workers,
       ErrorResponder errors,
       ClientAddresses clients) {
-    this.pipeline = pipeline;
-    this.guard = guard;
+    this.planner = planner;
+    this.recorder = recorder;
     this.workers = workers;
     this.errors = errors;
     this.clients = clients;
   }
 
-  /** The fast-path request being answered on this connection. */
+  /** The request this lane is answering on this connection. */
   private static final class Answer {
     final Exchange exchange;
     final HttpRequest request;
@@ -124,9 +118,6 @@ final class FastPath extends ChannelDuplexHandler {
       this.response = response;
     }
   }
-
-  /** The route a request takes on the fast path. */
-  private record Decision(Route route, RouteAction.ToApp app, AppRuntime runtime) {}
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
@@ -153,12 +144,9 @@ final class FastPath extends ChannelDuplexHandler {
       hold(msg); // one request at a time, on either path
       return;
     }
-    if (!off && msg instanceof HttpRequest request) {
-      Decision decision = decide(request);
-      if (decision != null) {
-        start(request, decision);
-        return;
-      }
+    if (!off && msg instanceof HttpRequest request && request.decoderResult().isSuccess()) {
+      decide(request);
+      return;
     }
     passOn(msg);
   }
@@ -199,84 +187,69 @@ final class FastPath extends ChannelDuplexHandler {
     releaseHeld();
   }
 
-  /** The route a request takes on the fast path, or null when it takes the general path. */
-  private Decision decide(HttpRequest request) {
-    if (!request.decoderResult().isSuccess()
-        || request.protocolVersion() != HttpVersion.HTTP_1_1
-        || !(HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()))) {
-      return null;
-    }
-    HttpHeaders headers = request.headers();
-    if (WorkerForwarder.announcesBody(headers)
-        || headers.contains(HttpHeaderNames.EXPECT)
-        || headers.contains(HttpHeaderNames.UPGRADE)) {
-      return null;
-    }
-    String uri = request.uri();
-    if (uri.isEmpty() || uri.charAt(0) != '/') {
-      return null;
-    }
-    String rawPath = RequestPaths.pathOf(uri);
-    if (EdgePipeline.isBuiltIn(rawPath) || !guard.passes(request)) {
-      return null;
-    }
-    ActiveConfig snapshot = pipeline.config();
-    Route route;
+  /** Decides {@code request}, then carries it out here or hands it on with its decision. */
+  private void decide(HttpRequest request) {
+    Exchange exchange = new Exchange(RequestIds.resolve(request.headers().get(RequestIds.HEADER)));
+    HttpHeaders responseHeaders = new DefaultHttpHeaders();
+    ClientRequest client =
+        new ClientRequest(
+            request.method(),
+            request.uri(),
+            request.headers(),
+            clientOf(request),
+            ctx.pipeline().get(SslHandler.class) != null ? "https" : "http",
+            ctx.channel());
+    Plan plan = null;
+    RuntimeException refusal = null;
     try {
-      route =
-          snapshot
-              .routes()
-              .match(
-                  HostNames.normalize(headers.get(HttpHeaderNames.HOST)),
-                  RequestPaths.decode(rawPath),
-                  request.method().name())
-              .route();
-    } catch (EdgeException e) {
-      return null; // no route, or not this method: the general path answers
+      plan = planner.decide(client, request.protocolVersion(), responseHeaders, exchange);
+    } catch (RuntimeException e) {
+      refusal = e;
     }
-    if (!(route.action() instanceof RouteAction.ToApp app) || !route.limits().isNone()) {
-      return null;
+    if (plan instanceof Plan.ToApp app && carries(request)) {
+      start(request, client, exchange, responseHeaders, app);
+      return;
     }
-    AppRuntime runtime = snapshot.apps().get(app.app());
-    return runtime == null ? null : new Decision(route, app, runtime);
+    new Decision(request.headers(), exchange, responseHeaders, plan, refusal).handTo(ctx.channel());
+    passOn(request);
   }
 
-  private void start(HttpRequest request, Decision decision) {
+  /** Whether this lane can carry {@code request} itself (given a plan to an app). */
+  private static boolean carries(HttpRequest request) {
+    if (request.protocolVersion() != HttpVersion.HTTP_1_1
+        || !(HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()))) {
+      return false;
+    }
+    HttpHeaders headers = request.headers();
+    String uri = request.uri();
+    return !WorkerForwarder.announcesBody(headers)
+        && !headers.contains(HttpHeaderNames.EXPECT)
+        && !headers.contains(HttpHeaderNames.UPGRADE)
+        && !uri.isEmpty()
+        && uri.charAt(0) == '/';
+  }
+
+  private void start(
+      HttpRequest request,
+      ClientRequest client,
+      Exchange exchange,
+      HttpHeaders headers,
+      Plan.ToApp plan) {
     swallowing = !(request instanceof LastHttpContent);
     ReferenceCountUtil.release(request); // a bodyless request holds no buffer worth keeping
-    pipeline.enter();
-    Exchange exchange = new Exchange(RequestIds.resolve(request.headers().get(RequestIds.HEADER)));
-    HttpHeaders headers = new DefaultHttpHeaders();
-    if (!HttpUtil.isKeepAlive(request) || pipeline.closing()) {
+    recorder.enter();
+    if (!HttpUtil.isKeepAlive(request) || recorder.closing()) {
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     ChannelResponse res = new ChannelResponse(ctx, headers);
-    SocketAddress client = clientOf(request);
-    Answer answer = new Answer(exchange, request, client, res);
+    Answer answer = new Answer(exchange, request, client.client(), res);
     current = answer;
     try {
-      if (pipeline.limiter() != null) {
-        pipeline.limiter().admit(ClientAddresses.peerAddress(client), headers);
-      }
-      Route route = decision.route();
-      exchange.routed(route.field(), decision.app().app());
-      ClientRequest forwarded =
-          new ClientRequest(
-              request.method(),
-              request.uri(),
-              request.headers(),
-              client,
-              ctx.pipeline().get(SslHandler.class) != null ? "https" : "http",
-              ctx.channel());
+      Route route = plan.route();
       Disposable subscription =
           workers
               .forward(
-                  decision.runtime().pool(),
-                  route.timeouts(),
-                  forwarded,
-                  res,
-                  exchange,
-                  route.headers())
+                  plan.runtime().pool(), route.timeouts(), client, res, exchange, route.headers())
               .subscribe(
                   null,
                   error -> failed(answer, error),
@@ -317,7 +290,7 @@ final class FastPath extends ChannelDuplexHandler {
     FullHttpResponse problem =
         errors.problem(error, request.method(), request.uri(), requestId, extra);
     Reason reason = error instanceof EdgeException edge ? edge.reason() : Reason.INTERNAL;
-    pipeline.countRejection(answer.exchange, reason);
+    recorder.countRejection(answer.exchange, reason);
     HttpHeaders sent = problem.headers();
     int status = problem.status().code();
     ctx.writeAndFlush(problem, ctx.voidPromise());
@@ -334,7 +307,7 @@ final class FastPath extends ChannelDuplexHandler {
       current = null;
     }
     HttpRequest request = answer.request;
-    pipeline.leave(
+    recorder.leave(
         answer.exchange, request.method().name(), request.uri(), status, sent, answer.client);
     if (!ctx.channel().isActive()) {
       releaseHeld();
@@ -348,7 +321,7 @@ final class FastPath extends ChannelDuplexHandler {
 
   /** The status recorded for a response: what was sent, or 499 when the client left first. */
   private static int statusOf(ChannelResponse res) {
-    return res.started() ? res.status() : EdgePipeline.CLIENT_CLOSED;
+    return res.started() ? res.status() : ExchangeRecorder.CLIENT_CLOSED;
   }
 
   /** Replays what was held behind the finished request, then reads on. */

@@ -1,0 +1,165 @@
+package dev.edge;
+
+import dev.edge.EdgeException.Reason;
+import dev.edge.control.AdminAccess;
+import dev.edge.control.ControlEndpoint;
+import dev.edge.edgefile.EdgeConfig.Route;
+import dev.edge.edgefile.RouteAction;
+import dev.edge.guard.RequestGuard;
+import dev.edge.observe.DashboardEndpoint;
+import dev.edge.observe.Exchange;
+import dev.edge.proxy.ClientRequest;
+import dev.edge.ratelimit.ClientAddresses;
+import dev.edge.ratelimit.RateLimiter;
+import dev.edge.route.HostNames;
+import dev.edge.route.RequestPaths;
+import dev.edge.route.RouteLimits;
+import dev.edge.route.RouteMatch;
+import dev.edge.runtime.ActiveConfig;
+import dev.edge.runtime.AppRuntime;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.function.Supplier;
+
+/**
+ * Decides what happens to a request, once, whatever carried it (the HTTP/1.1 fast lane, Reactor
+ * Netty's server, and later HTTP/2 and the hub): the guard's verdict, then a built-in endpoint or
+ * the rate limit and the route, then the route's own limits, giving a {@link Plan}. Nothing here
+ * writes a response or depends on the transport; a refusal is thrown as the {@link EdgeException}
+ * that {@link ErrorResponder} turns into the answer.
+ *
+ * <p>Side effects, each exactly once per request: a guard refusal is counted and logged, the rate
+ * limiters take a token and add their {@code RateLimit-*} headers to the response headers given.
+ */
+public final class RequestPlanner {
+
+  private final Supplier<ActiveConfig> config;
+  private final RequestGuard guard;
+  private final RateLimiter limiter;
+  private final AdminAccess access;
+  private final boolean metricsEndpoint;
+  private final RouteLimits routeLimits = new RouteLimits();
+
+  /**
+   * A planner routing on the snapshot {@code config} gives at each request.
+   *
+   * @param limiter the edge-wide rate limiter, or null when rate limiting is off
+   * @param access who may use the operator endpoints
+   * @param metricsEndpoint whether {@code /metrics} is served (metrics on)
+   */
+  public RequestPlanner(
+      Supplier<ActiveConfig> config,
+      RequestGuard guard,
+      RateLimiter limiter,
+      AdminAccess access,
+      boolean metricsEndpoint) {
+    this.config = config;
+    this.guard = guard;
+    this.limiter = limiter;
+    this.access = access;
+    this.metricsEndpoint = metricsEndpoint;
+  }
+
+  /**
+   * The plan for {@code request}.
+   *
+   * @param version the request's HTTP version
+   * @param responseHeaders where headers the decision adds to the response go ({@code RateLimit-*})
+   * @param exchange the request's record: the route is noted, and a refusal the guard counted
+   * @throws EdgeException the request is refused; the exception says how to answer
+   */
+  public Plan decide(
+      ClientRequest request, HttpVersion version, HttpHeaders responseHeaders, Exchange exchange) {
+    try {
+      guard.check(
+          request.headers(),
+          request.uri(),
+          version,
+          request.method(),
+          exchange.requestId(),
+          request.channel());
+    } catch (EdgeException e) {
+      exchange.rejectionCounted();
+      throw e;
+    }
+    String rawPath = RequestPaths.pathOf(request.uri());
+    if (isBuiltIn(rawPath)) {
+      exchange.builtIn();
+      if (!isPublic(rawPath) && !access.allows(request.client(), authorization(request))) {
+        throw new EdgeException(
+            Reason.FORBIDDEN, "this endpoint answers loopback clients or the admin token only");
+      }
+      return new Plan.BuiltIn(rawPath);
+    }
+    if (limiter != null) {
+      limiter.admit(ClientAddresses.peerAddress(request.client()), responseHeaders);
+    }
+    ActiveConfig snapshot = config.get();
+    RouteMatch match =
+        snapshot
+            .routes()
+            .match(
+                HostNames.normalize(request.headers().get(HttpHeaderNames.HOST)),
+                RequestPaths.decode(rawPath),
+                request.method().name());
+    Route route = match.route();
+    long maxBody =
+        route.limits().isNone()
+            ? -1
+            : routeLimits.enforce(route, request.client(), request.headers(), responseHeaders);
+    RouteAction action = route.action();
+    if (action instanceof RouteAction.ToApp app) {
+      exchange.routed(route.field(), app.app());
+      AppRuntime runtime = snapshot.apps().get(app.app());
+      if (runtime == null) {
+        throw new EdgeException(
+            Reason.WORKER_UNAVAILABLE, "app " + app.app() + " is not running in this config");
+      }
+      return new Plan.ToApp(route, app, runtime, maxBody);
+    }
+    exchange.routed(route.field(), null);
+    if (action instanceof RouteAction.Proxy proxy) {
+      return new Plan.ToProxy(route, proxy, maxBody);
+    }
+    if (action instanceof RouteAction.Static target) {
+      return new Plan.ToStatic(route, target, rawRemainder(rawPath, match));
+    }
+    return new Plan.ToRedirect(route, (RouteAction.Redirect) action);
+  }
+
+  /** Whether {@code rawPath} is one of the endpoints the edge answers itself, on every host. */
+  boolean isBuiltIn(String rawPath) {
+    switch (rawPath) {
+      case "/server":
+      case "/status":
+      case "/diagnostics":
+      case ControlEndpoint.RELOAD:
+        return true;
+      case "/metrics":
+        return metricsEndpoint;
+      default:
+        return DashboardEndpoint.owns(rawPath);
+    }
+  }
+
+  /** Whether a built-in answers anyone: the probes, and the control endpoint (it checks itself). */
+  private static boolean isPublic(String rawPath) {
+    return rawPath.equals("/server")
+        || rawPath.equals("/status")
+        || rawPath.equals(ControlEndpoint.RELOAD);
+  }
+
+  private static String authorization(ClientRequest request) {
+    return request.headers().get(HttpHeaderNames.AUTHORIZATION);
+  }
+
+  /**
+   * The part of the raw (still percent-encoded) path below the route's prefix, which the static
+   * action decodes itself; the decoded remainder only when the client encoded the prefix.
+   */
+  private static String rawRemainder(String rawPath, RouteMatch match) {
+    String prefix = match.route().path().prefix() ? match.route().path().path() : "";
+    return rawPath.startsWith(prefix) ? rawPath.substring(prefix.length()) : match.remainder();
+  }
+}
