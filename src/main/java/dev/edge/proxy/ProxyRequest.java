@@ -7,18 +7,31 @@ import dev.edge.proxy.UpstreamHealth.Upstream;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * One client request on its way to an external upstream, across the tries of {@link UpstreamProxy}:
- * what was asked, which upstreams are left, and whether one resend is still allowed.
+ * One client request on its way to an external upstream, across its tries ({@link AttemptLoop}):
+ * what was asked and which upstreams are left; the {@link ForwardingStrategy} of {@link
+ * UpstreamProxy}.
+ *
+ * <p>A target is an {@link Attempt} on the least busy upstream that is up ({@link
+ * UpstreamHealth#acquire}), each of the route's upstreams at most once per request; there is no
+ * waiting for one. One exchange is an HTTP request ({@link UpstreamProxy}) or a WebSocket relay
+ * ({@link WebSocketRelay}). A connect failure or a timeout takes the upstream down for the
+ * cool-down; a failure after sending counts against its health; each is logged.
  */
-final class ProxyRequest {
+final class ProxyRequest implements ForwardingStrategy<ProxyRequest.Attempt> {
+
+  private static final Logger LOG = LoggerFactory.getLogger("edge.proxy");
 
   final RouteAction.Proxy target;
   final Timeouts timeouts;
@@ -37,17 +50,17 @@ final class ProxyRequest {
   /** The request target as sent upstream: origin-form, path and query unchanged. */
   final String path;
 
-  /** Whether one resend after a failure past sending is still allowed (bodyless, safe method). */
-  final AtomicBoolean mayResend;
-
   /** The route's own request body limit, or -1. */
   final long maxBodyBytes;
 
-  /** Whether some try failed after the request had been sent. */
-  volatile boolean failedAfterSend;
+  private final UpstreamHealth health;
+
+  /** One try on one upstream: plain HTTP, or the WebSocket relay. */
+  private final BiFunction<ProxyRequest, Attempt, Mono<Void>> exchange;
 
   ProxyRequest(
       UpstreamHealth health,
+      BiFunction<ProxyRequest, Attempt, Mono<Void>> exchange,
       RouteAction.Proxy target,
       Timeouts timeouts,
       HttpServerRequest req,
@@ -56,6 +69,8 @@ final class ProxyRequest {
       Edits requestEdits,
       Edits responseEdits,
       long maxBodyBytes) {
+    this.health = health;
+    this.exchange = exchange;
     this.maxBodyBytes = maxBodyBytes;
     this.target = target;
     this.timeouts = timeouts;
@@ -70,8 +85,89 @@ final class ProxyRequest {
     this.tried = new boolean[upstreams.size()];
     this.hasBody = ForwardedHeaders.hasBody(req);
     this.path = originForm(req.uri());
-    this.mayResend =
-        new AtomicBoolean(!hasBody && WorkerForwarder.SAFE_METHODS.contains(req.method()));
+  }
+
+  @Override
+  public Attempt take(Attempt failed) {
+    Upstream upstream = health.acquire(candidates, tried);
+    return upstream == null ? null : new Attempt(upstream);
+  }
+
+  /** None: every upstream was tried, or is being tried; the request gives up. */
+  @Override
+  public Mono<Attempt> await(Attempt failed) {
+    return null;
+  }
+
+  /**
+   * One try; the upstream's in-flight count is given back as soon as it ends, before a failure
+   * reaches the loop. A failure after the upstream answered, or once the client left, is nobody's
+   * to classify and stays as it is.
+   */
+  @Override
+  public Mono<Void> exchange(Attempt attempt, AttemptLoop<Attempt> loop) {
+    return Mono.using(
+        () -> attempt.upstream,
+        u ->
+            exchange
+                .apply(this, attempt)
+                .onErrorMap(
+                    e ->
+                        attempt.answered || !clientConnected()
+                            ? e
+                            : loop.classify(e, attempt, attempt.sent, false)),
+        Upstream::release,
+        true);
+  }
+
+  @Override
+  public String failed(
+      Attempt attempt, AttemptLoop.Failure failure, Throwable error, boolean answered) {
+    Upstream upstream = attempt.upstream;
+    switch (failure) {
+      case UNREACHABLE -> {
+        if (AttemptLoop.timedOut(error) || ForwardedHeaders.causedBy(error, IOException.class)) {
+          health.failed(upstream, true);
+        }
+        LOG.warn(
+            "request {}: upstream {} could not be reached: {}",
+            requestId,
+            upstream,
+            error.toString());
+        return "the upstream could not be reached";
+      }
+      case TIMED_OUT -> {
+        health.failed(upstream, true);
+        LOG.warn(
+            "request {}: upstream {} sent no response headers within {} ms",
+            requestId,
+            upstream,
+            timeouts.read().toMillis());
+        return timedOut();
+      }
+      default -> {
+        health.failed(upstream, false);
+        LOG.warn(
+            "request {}: upstream {} failed before answering: {}",
+            requestId,
+            upstream,
+            error.toString());
+        return "the upstream failed before answering";
+      }
+    }
+  }
+
+  @Override
+  public String noneReached() {
+    int tried = candidates.size();
+    return tried == 1
+        ? "the upstream could not be reached"
+        : "none of the " + tried + " upstreams could be reached";
+  }
+
+  /** What the client is told when the upstream's answer did not come within the read timeout. */
+  String timedOut() {
+    return "the upstream sent no response within " + timeouts.read().toMillis() + " ms";
   }
 
   /**

@@ -26,8 +26,9 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * The {@code proxy} route action: a reverse proxy to external HTTP(S) upstreams.
  *
- * <p>Choice: the least busy upstream that is up ({@link UpstreamHealth}). Failure rules, as nginx's
- * {@code proxy_next_upstream error timeout} without {@code non_idempotent}:
+ * <p>Choice: the least busy upstream that is up ({@link UpstreamHealth}, through {@link
+ * ProxyRequest}). Failure rules ({@link AttemptLoop}), as nginx's {@code proxy_next_upstream error
+ * timeout} without {@code non_idempotent}:
  *
  * <ul>
  *   <li>nothing sent (connection refused, connect or TLS handshake timeout, unknown host, TLS
@@ -55,10 +56,18 @@ public final class UpstreamProxy {
   private final UpstreamHealth health;
   private final UpstreamClients clients;
 
+  /** One try as a plain HTTP request. */
+  private final BiFunction<ProxyRequest, Attempt, Mono<Void>> http = this::http;
+
+  /** One try as a WebSocket relay. */
+  private final BiFunction<ProxyRequest, Attempt, Mono<Void>> websocket;
+
   /** Creates the proxy with its shared connection pools; {@code health} outlives config reloads. */
   public UpstreamProxy(UpstreamHealth health) {
     this.health = health;
     this.clients = new UpstreamClients(WebSocketRelay::prepareHandshake);
+    this.websocket =
+        (request, attempt) -> WebSocketRelay.exchange(clients, health, request, attempt);
   }
 
   /**
@@ -97,6 +106,7 @@ public final class UpstreamProxy {
           ProxyRequest request =
               new ProxyRequest(
                   health,
+                  WebSocketRelay.isUpgrade(req) ? websocket : http,
                   target,
                   timeouts,
                   req,
@@ -109,41 +119,19 @@ public final class UpstreamProxy {
             return Mono.error(
                 new EdgeException(Reason.UPSTREAM_UNAVAILABLE, "the route has no upstreams"));
           }
-          BiFunction<ProxyRequest, Attempt, Mono<Void>> exchange =
-              WebSocketRelay.isUpgrade(req)
-                  ? (r, a) -> WebSocketRelay.exchange(clients, health, r, a)
-                  : this::http;
-          return attempt(request, exchange);
+          return new AttemptLoop<>(
+                  request,
+                  AttemptLoop.UPSTREAMS,
+                  request.candidates.size(),
+                  req.method(),
+                  request.hasBody)
+              .start();
         });
   }
 
   /** Frees the shared connection pools (edge shutdown). */
   public Mono<Void> disposeLater() {
     return clients.disposeLater();
-  }
-
-  /** One try on the next candidate; a {@link Retry} moves on to the one after. */
-  private Mono<Void> attempt(
-      ProxyRequest request, BiFunction<ProxyRequest, Attempt, Mono<Void>> exchange) {
-    Upstream upstream = health.acquire(request.candidates, request.tried);
-    if (upstream == null) {
-      return Mono.error(giveUp(request));
-    }
-    Attempt attempt = new Attempt(upstream);
-    return Mono.using(
-            () -> upstream,
-            u ->
-                exchange
-                    .apply(request, attempt)
-                    .onErrorMap(e -> attempt.answered ? e : classify(e, attempt, request)),
-            Upstream::release,
-            true)
-        .onErrorResume(
-            Retry.class,
-            retry -> {
-              request.failedAfterSend |= retry.sent;
-              return Mono.defer(() -> attempt(request, exchange));
-            });
   }
 
   private Mono<Void> http(ProxyRequest request, Attempt attempt) {
@@ -211,81 +199,10 @@ public final class UpstreamProxy {
         upstream,
         error.toString());
     return ForwardedHeaders.causedBy(error, ReadTimeoutException.class)
-        ? timeout(request)
+        ? new EdgeException(Reason.UPSTREAM_TIMEOUT, request.timedOut())
         : new EdgeException(Reason.UPSTREAM_FAILED, "the upstream broke off its response");
-  }
-
-  /** Turns a failure before the answer into a retry or the request's final error. */
-  private Throwable classify(Throwable error, Attempt attempt, ProxyRequest request) {
-    if (error instanceof EdgeException || !request.clientConnected()) {
-      return error;
-    }
-    Upstream upstream = attempt.upstream;
-    boolean timedOut =
-        ForwardedHeaders.causedBy(error, ReadTimeoutException.class)
-            || ForwardedHeaders.causedBy(error, WebSocketRelay.HandshakeTimeoutException.class);
-    if (!attempt.sent) {
-      if (timedOut || ForwardedHeaders.causedBy(error, IOException.class)) {
-        health.failed(upstream, true);
-      }
-      LOG.warn(
-          "request {}: upstream {} could not be reached: {}",
-          request.requestId,
-          upstream,
-          error.toString());
-      return new Retry(error, false);
-    }
-    health.failed(upstream, timedOut);
-    if (timedOut) {
-      LOG.warn(
-          "request {}: upstream {} sent no response headers within {} ms",
-          request.requestId,
-          upstream,
-          request.timeouts.read().toMillis());
-      return timeout(request);
-    }
-    LOG.warn(
-        "request {}: upstream {} failed before answering: {}",
-        request.requestId,
-        upstream,
-        error.toString());
-    if (request.mayResend.compareAndSet(true, false)) {
-      return new Retry(error, true);
-    }
-    return new EdgeException(Reason.UPSTREAM_FAILED, "the upstream failed before answering");
-  }
-
-  private static EdgeException timeout(ProxyRequest request) {
-    return new EdgeException(
-        Reason.UPSTREAM_TIMEOUT,
-        "the upstream sent no response within " + request.timeouts.read().toMillis() + " ms");
-  }
-
-  /** Every candidate was tried. */
-  private static EdgeException giveUp(ProxyRequest request) {
-    if (request.failedAfterSend) {
-      return new EdgeException(Reason.UPSTREAM_FAILED, "the upstream failed before answering");
-    }
-    int tried = request.candidates.size();
-    return new EdgeException(
-        Reason.UPSTREAM_UNAVAILABLE,
-        tried == 1
-            ? "the upstream could not be reached"
-            : "none of the " + tried + " upstreams could be reached");
   }
 
   /** An upstream's response whose headers arrived; its body is still on the connection. */
   private record Answer(HttpClientResponse response, Connection connection) {}
-
-  /** The request may go to another upstream: nothing was sent, or it is safe to send again. */
-  private static final class Retry extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    final boolean sent;
-
-    Retry(Throwable cause, boolean sent) {
-      super(cause.toString(), cause, false, false);
-      this.sent = sent;
-    }
-  }
 }
