@@ -38,10 +38,18 @@ final class ActionSection {
     this.appIds = appIds;
   }
 
+  /** The key of the route's action (the first one when it has several), or null when none. */
+  static String kind(Fields route) {
+    return kinds(route).stream().findFirst().orElse(null);
+  }
+
+  private static List<String> kinds(Fields route) {
+    return route.entries().stream().map(Fields.Entry::name).filter(KEYS::contains).toList();
+  }
+
   /** The route's one action, or null (reported) when it has none, several, or a bad one. */
   RouteAction read(Fields route) {
-    List<String> kinds =
-        route.entries().stream().map(Fields.Entry::name).filter(KEYS::contains).toList();
+    List<String> kinds = kinds(route);
     if (kinds.isEmpty()) {
       problems.add(
           route.node(),

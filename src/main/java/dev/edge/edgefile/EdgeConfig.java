@@ -34,6 +34,8 @@ public record EdgeConfig(int version, Map<String, AppDef> apps, Map<String, Site
    * @param headers request and response header edits (empty when none)
    * @param timeouts resolved timeouts (route, else site, else app, else edge)
    * @param limits the route's own limits (route, else site), {@link Limits#NONE} when none
+   * @param buffering whether request and response bodies are buffered (route, else site, else the
+   *     action's default)
    */
   public record Route(
       String field,
@@ -44,5 +46,6 @@ public record EdgeConfig(int version, Map<String, AppDef> apps, Map<String, Site
       RouteAction action,
       HeaderRules headers,
       Timeouts timeouts,
-      Limits limits) {}
+      Limits limits,
+      BodyBuffering buffering) {}
 }

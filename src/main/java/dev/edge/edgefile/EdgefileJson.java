@@ -113,6 +113,10 @@ public final class EdgefileJson {
       limits.put("rateLimitWindow", Values.format(route.limits().rateLimitWindow()));
       out.put("limits", limits);
     }
+    Map<String, Object> buffering = new LinkedHashMap<>();
+    buffering.put("request", route.buffering().request());
+    buffering.put("response", route.buffering().response());
+    out.put("buffering", buffering);
     return out;
   }
 

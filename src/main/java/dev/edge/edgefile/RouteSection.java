@@ -6,14 +6,17 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.Node;
 
-/** One route of a site: path, methods, priority, action, header edits, timeouts and limits. */
+/**
+ * One route of a site: path, methods, priority, action, header edits, timeouts, limits and
+ * buffering.
+ */
 final class RouteSection {
 
   private static final List<String> KEYS =
       Stream.of(
               List.of("path", "methods", "priority"),
               ActionSection.KEYS,
-              List.of("headers", "timeouts", "limits"))
+              List.of("headers", "timeouts", "limits", "buffering"))
           .flatMap(List::stream)
           .toList();
 
@@ -34,6 +37,7 @@ final class RouteSection {
    * @param headers the header edits, or null
    * @param timeouts the timeout components set on the route (null ones unset), or null
    * @param limits the limits set on the route
+   * @param buffering the buffering components set on the route (null ones unset)
    * @param ok whether the route is valid
    */
   record Draft(
@@ -46,6 +50,7 @@ final class RouteSection {
       HeaderRules headers,
       Timeouts timeouts,
       Limits limits,
+      BufferingSection.Setting buffering,
       boolean ok) {}
 
   /** Reads the route at {@code node}; null when it is not a mapping (reported). */
@@ -75,6 +80,8 @@ final class RouteSection {
     Timeouts timeouts =
         PoolSection.timeouts(fields.get("timeouts"), fields.field("timeouts"), problems);
     Limits limits = LimitsSection.read(fields.get("limits"), fields.field("limits"), problems);
+    BufferingSection.Setting buffering =
+        BufferingSection.read(fields, ActionSection.kind(fields), problems);
     return new Draft(
         field,
         fields.node(),
@@ -85,6 +92,7 @@ final class RouteSection {
         headers,
         timeouts,
         limits,
+        buffering,
         problems.count() == before);
   }
 

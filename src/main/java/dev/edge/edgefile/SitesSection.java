@@ -8,7 +8,10 @@ import java.util.Map;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
-/** The {@code sites:} section: each site's hosts, timeouts and routes, and their conflicts. */
+/**
+ * The {@code sites:} section: each site's hosts, timeouts, limits, buffering and routes, and their
+ * conflicts.
+ */
 final class SitesSection {
 
   private static final String NAME_EXPECTED =
@@ -74,7 +77,7 @@ final class SitesSection {
         Fields.read(
             entry.value(),
             "sites." + name,
-            List.of("hosts", "timeouts", "limits", "routes"),
+            List.of("hosts", "timeouts", "limits", "buffering", "routes"),
             "a site: a mapping with hosts and routes",
             problems);
     if (fields == null) {
@@ -84,6 +87,8 @@ final class SitesSection {
     Timeouts timeouts =
         PoolSection.timeouts(fields.get("timeouts"), fields.field("timeouts"), problems);
     Limits limits = LimitsSection.read(fields.get("limits"), fields.field("limits"), problems);
+    BufferingSection.Setting buffering =
+        BufferingSection.read(fields.get("buffering"), fields.field("buffering"), problems);
     List<RouteSection.Draft> drafts = routes(fields, entry.key());
     Conflicts.shadowed(drafts, problems);
     if (hosts == null || drafts.isEmpty() || !drafts.stream().allMatch(RouteSection.Draft::ok)) {
@@ -91,13 +96,16 @@ final class SitesSection {
     }
     List<EdgeConfig.Route> routes = new ArrayList<>();
     for (RouteSection.Draft draft : drafts) {
-      routes.add(route(draft, timeouts, limits));
+      routes.add(route(draft, timeouts, limits, buffering));
     }
     return new EdgeConfig.Site(name, hosts, List.copyOf(routes));
   }
 
   private EdgeConfig.Route route(
-      RouteSection.Draft draft, Timeouts siteTimeouts, Limits siteLimits) {
+      RouteSection.Draft draft,
+      Timeouts siteTimeouts,
+      Limits siteLimits,
+      BufferingSection.Setting siteBuffering) {
     Timeouts base = edge.timeouts();
     if (draft.action() instanceof RouteAction.ToApp toApp && apps.defs().containsKey(toApp.app())) {
       base = apps.defs().get(toApp.app()).timeouts();
@@ -113,7 +121,8 @@ final class SitesSection {
         draft.action(),
         draft.headers(),
         timeouts,
-        draft.limits().over(siteLimits));
+        draft.limits().over(siteLimits),
+        BufferingSection.resolve(draft.buffering(), siteBuffering, draft.action()));
   }
 
   private List<String> hosts(Fields site, Node siteKey) {
@@ -187,6 +196,7 @@ final class SitesSection {
                 null,
                 null,
                 Limits.NONE,
+                BufferingSection.Setting.UNSET,
                 false));
       } else {
         drafts.add(draft);

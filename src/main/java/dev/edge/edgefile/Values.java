@@ -68,6 +68,32 @@ final class Values {
     return null;
   }
 
+  /** What a boolean looks like, for messages. */
+  static final String BOOLEAN = "true or false";
+
+  /**
+   * {@code true} or {@code false} (any case, quoted or not), or null reported as {@code value "..."
+   * (expected: true or false)}; the usual stand-ins ({@code yes}, {@code on}, {@code 1} and their
+   * opposites) get a hint with the word to write instead.
+   */
+  static Boolean bool(Node node, String field, Problems problems) {
+    String text = node instanceof ScalarNode scalar ? scalar.getValue().trim() : null;
+    if ("true".equalsIgnoreCase(text)) {
+      return true;
+    }
+    if ("false".equalsIgnoreCase(text)) {
+      return false;
+    }
+    String hint =
+        switch (text == null ? "" : text.toLowerCase(Locale.ROOT)) {
+          case "yes", "y", "on", "1" -> Suggestions.didYouMean("true");
+          case "no", "n", "off", "0" -> Suggestions.didYouMean("false");
+          default -> null;
+        };
+    problems.value(node, field, BOOLEAN, hint);
+    return null;
+  }
+
   /** A duration: milliseconds or {@code <int>ms|s|m|h}, 1 ms to 1 h; or null. */
   static Duration duration(Node node, String field, Problems problems) {
     String text = node instanceof ScalarNode scalar ? scalar.getValue() : null;

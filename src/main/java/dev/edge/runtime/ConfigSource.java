@@ -4,6 +4,7 @@ import dev.edge.config.EdgeOptions;
 import dev.edge.config.OptionException;
 import dev.edge.edgefile.AppDef;
 import dev.edge.edgefile.AppDefaults;
+import dev.edge.edgefile.BodyBuffering;
 import dev.edge.edgefile.EdgeConfig;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.EdgeConfig.Site;
@@ -154,7 +155,8 @@ public final class ConfigSource {
             new RouteAction.ToApp(app.id()),
             HeaderRules.NONE,
             defaults.timeouts(),
-            Limits.NONE);
+            Limits.NONE,
+            BodyBuffering.BOTH);
     return new EdgeConfig(
         1,
         Map.of(app.id(), app),

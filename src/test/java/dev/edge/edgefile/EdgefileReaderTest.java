@@ -64,6 +64,8 @@ class EdgefileReaderTest {
     assertThat(first.methods()).containsExactly("GET", "POST");
     assertThat(first.headers()).isEqualTo(HeaderRules.NONE);
     assertThat(first.timeouts()).isEqualTo(DEFAULTS.timeouts());
+    assertThat(first.buffering()).isEqualTo(BodyBuffering.BOTH);
+    assertThat(web.routes().get(1).buffering()).isEqualTo(BodyBuffering.NONE);
     assertThat(web.routes().get(1).path()).isEqualTo(new PathPattern("/", false));
     assertThat(web.routes().get(1).action())
         .isEqualTo(new RouteAction.Proxy(List.of(URI.create("http://backend:8080")), null));
@@ -75,6 +77,28 @@ class EdgefileReaderTest {
     EdgeConfig two = EdgefileReader.parse(TEXT, "Edgefile", dir, DEFAULTS).config();
     assertThat(one).isEqualTo(two);
     assertThat(one.apps().get("api")).isEqualTo(two.apps().get("api"));
+  }
+
+  /**
+   * A reload keeps an app's runtime and workers when its {@link AppDef} is equal; buffering is on
+   * the route, so changing it changes the route table only, never rolls the app.
+   */
+  @Test
+  void changingBufferingChangesTheRouteButNotTheApp() {
+    String buffered =
+        TEXT.replace(
+            "        app: api\n",
+            "        app: api\n        buffering: {request: false, response: false}\n");
+    assertThat(buffered).isNotEqualTo(TEXT);
+    EdgeConfig before = EdgefileReader.parse(TEXT, "Edgefile", dir, DEFAULTS).config();
+    EdgeConfig after = EdgefileReader.parse(buffered, "Edgefile", dir, DEFAULTS).config();
+
+    assertThat(after.apps()).isEqualTo(before.apps());
+    EdgeConfig.Route was = before.sites().get("web").routes().get(0);
+    EdgeConfig.Route now = after.sites().get("web").routes().get(0);
+    assertThat(now).isNotEqualTo(was);
+    assertThat(now.buffering()).isEqualTo(BodyBuffering.NONE);
+    assertThat(now).usingRecursiveComparison().ignoringFields("buffering").isEqualTo(was);
   }
 
   @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The value rules on their own: suggestions, hosts, URLs, paths, durations. */
+/** The value rules on their own: suggestions, hosts, URLs, paths, durations, booleans. */
 class ValueRulesTest {
 
   @Test
@@ -127,6 +127,32 @@ class ValueRulesTest {
   })
   void formatsDurationsAsTheShortestExactText(long millis, String text) {
     assertThat(Values.format(Duration.ofMillis(millis))).isEqualTo(text);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"true, true", "TRUE, true", "'\"true\"', true", "false, false", "False, false"})
+  void readsBooleans(String yaml, boolean value) {
+    Problems problems = new Problems();
+    assertThat(Values.bool(YamlTree.compose(yaml, problems), "x", problems)).isEqualTo(value);
+    assertThat(problems.count()).isZero();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "yes | value \"yes\" (expected: true or false) — did you mean \"true\"?",
+        "off | value \"off\" (expected: true or false) — did you mean \"false\"?",
+        "1 | value \"1\" (expected: true or false) — did you mean \"true\"?",
+        "maybe | value \"maybe\" (expected: true or false)",
+        "[true] | value \"[true]\" (expected: true or false)"
+      })
+  void rejectsOtherBooleans(String yaml, String message) {
+    Problems problems = new Problems();
+    assertThat(Values.bool(YamlTree.compose(yaml, problems), "x", problems)).isNull();
+    assertThat(problems.sorted())
+        .extracting(p -> p.hint() == null ? p.message() : p.message() + " — " + p.hint())
+        .containsExactly(message);
   }
 
   @Test

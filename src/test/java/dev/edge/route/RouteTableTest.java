@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edge.EdgeException;
 import dev.edge.EdgeException.Reason;
+import dev.edge.edgefile.BodyBuffering;
 import dev.edge.edgefile.EdgeConfig;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.EdgeConfig.Site;
@@ -45,7 +46,8 @@ class RouteTableTest {
         new RouteAction.ToApp(name),
         HeaderRules.NONE,
         T,
-        Limits.NONE);
+        Limits.NONE,
+        BodyBuffering.BOTH);
   }
 
   private static final RouteTable TABLE = table();
