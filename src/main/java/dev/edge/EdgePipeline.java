@@ -3,6 +3,7 @@ package dev.edge;
 import dev.edge.control.ControlEndpoint;
 import dev.edge.control.DiagnosticsEndpoint;
 import dev.edge.control.MetricsEndpoint;
+import dev.edge.edgefile.BodyBuffering;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.guard.RequestGuard;
 import dev.edge.observe.DashboardEndpoint;
@@ -10,6 +11,7 @@ import dev.edge.observe.Exchange;
 import dev.edge.observe.RequestIds;
 import dev.edge.observe.StatusEndpoint;
 import dev.edge.proxy.ClientRequest;
+import dev.edge.proxy.RequestBuffers;
 import dev.edge.proxy.UpstreamProxy;
 import dev.edge.proxy.WorkerForwarder;
 import dev.edge.route.Redirects;
@@ -52,6 +54,7 @@ public final class EdgePipeline {
   private final BuiltIns builtIns;
   private final ErrorResponder errors;
   private final ExchangeRecorder recorder;
+  private final RequestBuffers requestBuffers;
 
   /** Wires the request path. */
   public EdgePipeline(
@@ -61,7 +64,8 @@ public final class EdgePipeline {
       StaticFiles files,
       BuiltIns builtIns,
       ErrorResponder errors,
-      ExchangeRecorder recorder) {
+      ExchangeRecorder recorder,
+      RequestBuffers requestBuffers) {
     this.planner = planner;
     this.workers = workers;
     this.upstreams = upstreams;
@@ -69,6 +73,7 @@ public final class EdgePipeline {
     this.builtIns = builtIns;
     this.errors = errors;
     this.recorder = recorder;
+    this.requestBuffers = requestBuffers;
   }
 
   /**
@@ -150,26 +155,68 @@ public final class EdgePipeline {
       return builtIn(builtIn.rawPath(), req, res);
     }
     Route route = plan.route();
+    BodyBuffering buffering = route.buffering();
+    boolean buffersBody =
+        buffering.request() && WorkerForwarder.announcesBody(req.requestHeaders());
     if (plan instanceof Plan.ToApp app) {
-      return workers.forward(
-          app.runtime().pool(),
-          route.timeouts(),
-          req,
-          res,
-          exchange,
-          route.headers(),
-          app.maxBodyBytes());
+      if (!buffersBody) {
+        return workers.forward(
+            app.runtime().pool(),
+            route.timeouts(),
+            req,
+            res,
+            exchange,
+            route.headers(),
+            app.maxBodyBytes(),
+            null,
+            buffering.response());
+      }
+      return requestBuffers
+          .read(req, app.maxBodyBytes())
+          .flatMap(
+              body ->
+                  workers
+                      .forward(
+                          app.runtime().pool(),
+                          route.timeouts(),
+                          req,
+                          res,
+                          exchange,
+                          route.headers(),
+                          app.maxBodyBytes(),
+                          body,
+                          buffering.response())
+                      .doFinally(signal -> body.close()));
     }
     if (plan instanceof Plan.ToProxy proxy) {
-      return upstreams.forward(
-          proxy.action(),
-          route.timeouts(),
-          req,
-          res,
-          exchange.requestId(),
-          route.headers().request(),
-          route.headers().response(),
-          proxy.maxBodyBytes());
+      if (!buffersBody) {
+        return upstreams.forward(
+            proxy.action(),
+            route.timeouts(),
+            req,
+            res,
+            exchange.requestId(),
+            route.headers().request(),
+            route.headers().response(),
+            proxy.maxBodyBytes(),
+            null);
+      }
+      return requestBuffers
+          .read(req, proxy.maxBodyBytes())
+          .flatMap(
+              body ->
+                  upstreams
+                      .forward(
+                          proxy.action(),
+                          route.timeouts(),
+                          req,
+                          res,
+                          exchange.requestId(),
+                          route.headers().request(),
+                          route.headers().response(),
+                          proxy.maxBodyBytes(),
+                          body)
+                      .doFinally(signal -> body.close()));
     }
     if (plan instanceof Plan.ToStatic target) {
       return files.serve(
@@ -207,10 +254,10 @@ public final class EdgePipeline {
 
   private void finish(
       HttpServerRequest req, HttpServerResponse res, Exchange exchange, SignalType signal) {
-    int status =
-        signal == SignalType.CANCEL && !res.hasSentHeaders()
-            ? ExchangeRecorder.CLIENT_CLOSED
-            : res.status().code();
+    boolean gone =
+        !res.hasSentHeaders()
+            && (signal == SignalType.CANCEL || !((Connection) req).channel().isActive());
+    int status = gone ? ExchangeRecorder.CLIENT_CLOSED : res.status().code();
     recorder.leave(
         exchange,
         req.method().name(),

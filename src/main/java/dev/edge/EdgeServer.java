@@ -1,5 +1,6 @@
 package dev.edge;
 
+import dev.edge.buffer.BufferDirectory;
 import dev.edge.config.EdgeOptions;
 import dev.edge.guard.RequestGuard;
 import dev.edge.observe.EdgeEvents;
@@ -55,6 +56,7 @@ public final class EdgeServer implements SmartLifecycle {
   private final RequestGuard guard;
   private final ConfigReloader reloader;
   private final SocketDirectory sockets;
+  private final BufferDirectory buffers;
   private final EdgeEvents events;
   private final EdgeMetrics metrics;
   private final PrintStream console;
@@ -75,6 +77,7 @@ public final class EdgeServer implements SmartLifecycle {
       RequestGuard guard,
       ConfigReloader reloader,
       SocketDirectory sockets,
+      BufferDirectory buffers,
       EdgeEvents events,
       EdgeMetrics metrics,
       PrintStream console) {
@@ -84,6 +87,7 @@ public final class EdgeServer implements SmartLifecycle {
     this.guard = guard;
     this.reloader = reloader;
     this.sockets = sockets;
+    this.buffers = buffers;
     this.events = events;
     this.metrics = metrics;
     this.console = console;
@@ -209,6 +213,7 @@ public final class EdgeServer implements SmartLifecycle {
     sockets.delete();
     awaitRequestsDrained(Duration.ofSeconds(1));
     pipeline.close();
+    buffers.close();
     events.emit(Event.SERVER_STOP, "activeRequests", pipeline.activeRequests());
     stopped.countDown();
   }

@@ -1,5 +1,6 @@
 package dev.edge;
 
+import dev.edge.buffer.BufferDirectory;
 import dev.edge.config.EdgeOptions;
 import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
@@ -16,6 +17,8 @@ import dev.edge.observe.Exchange;
 import dev.edge.observe.StatusEndpoint;
 import dev.edge.pool.PoolSnapshot;
 import dev.edge.pool.WorkerSlot;
+import dev.edge.proxy.RequestBuffers;
+import dev.edge.proxy.ResponseBuffers;
 import dev.edge.proxy.UpstreamHealth;
 import dev.edge.proxy.UpstreamProxy;
 import dev.edge.proxy.WorkerForwarder;
@@ -74,6 +77,11 @@ public class EdgeWiring {
             options.socketDir(),
             (stale, killed) ->
                 events.emit(Event.STALE_CLEANUP, "directory", stale, "killedWorkers", killed));
+    BufferDirectory buffers =
+        BufferDirectory.open(
+            options.buffering().directory(),
+            (stale, files) ->
+                events.emit(Event.STALE_CLEANUP, "directory", stale, "removedFiles", files));
     ConfigReloader reloader =
         new ConfigReloader(
             source,
@@ -151,7 +159,12 @@ public class EdgeWiring {
         new ExchangeRecorder(
             options.metrics() ? metrics : null,
             options.accessLog() ? new AccessLog(options.jsonLogging(), System.out) : null);
-    WorkerForwarder workers = new WorkerForwarder();
+    WorkerForwarder workers =
+        new WorkerForwarder(
+            new ResponseBuffers(
+                buffers,
+                options.buffering().responseMemoryBytes(),
+                options.buffering().responseMaxBytes()));
     ErrorResponder errors = new ErrorResponder(json);
     EdgePipeline pipeline =
         new EdgePipeline(
@@ -161,7 +174,9 @@ public class EdgeWiring {
             new StaticFiles(Schedulers.boundedElastic()),
             builtIns,
             errors,
-            recorder);
+            recorder,
+            new RequestBuffers(
+                buffers, options.buffering().requestMemoryBytes(), options.guard().maxBodyBytes()));
     server.set(
         new EdgeServer(
             options,
@@ -170,6 +185,7 @@ public class EdgeWiring {
             guard,
             reloader,
             sockets,
+            buffers,
             events,
             options.metrics() ? metrics : null,
             System.out));

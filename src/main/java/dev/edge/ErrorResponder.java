@@ -106,10 +106,13 @@ public final class ErrorResponder {
   }
 
   /**
-   * Whether {@code error} only says the client closed its connection (nothing to answer), for a
-   * client whose channel is {@code clientOpen} or not.
+   * Whether the client closed its connection, so there is nothing to answer: its channel is closed,
+   * or {@code error} says it went away.
    */
   public static boolean clientGone(Throwable error, boolean clientOpen) {
+    if (!clientOpen) {
+      return true; // whatever failed, nobody is left to answer (recorded as 499 client_closed)
+    }
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof AbortedException || (t instanceof ClosedChannelException && !clientOpen)) {
         return true;

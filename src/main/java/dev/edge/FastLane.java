@@ -249,7 +249,13 @@ final class FastLane extends ChannelDuplexHandler {
       Disposable subscription =
           workers
               .forward(
-                  plan.runtime().pool(), route.timeouts(), client, res, exchange, route.headers())
+                  plan.runtime().pool(),
+                  route.timeouts(),
+                  client,
+                  res,
+                  exchange,
+                  route.headers(),
+                  route.buffering().response())
               .subscribe(
                   null,
                   error -> failed(answer, error),

@@ -87,6 +87,8 @@ public final class DemoApp {
             ? text(res.status(400), "ms: expected 0..600000\n")
             : Mono.delay(Duration.ofMillis(ms))
                 .then(Mono.defer(() -> Mono.from(text(res, "slept " + ms + " ms\n"))));
+      case "/events":
+        return events(res, query);
       case "/redirect":
         return res.status(302).header(HttpHeaderNames.LOCATION, "/hello").send();
       case "/headers":
@@ -132,6 +134,31 @@ public final class DemoApp {
               return left - size;
             });
     return res.send(chunks);
+  }
+
+  /**
+   * {@code n} events (default 3), {@code ms} apart (default 300), each flushed as it is made: a
+   * {@code text/event-stream}, or with {@code accel=no} plain text saying {@code X-Accel-Buffering:
+   * no}; both are the responses the edge streams instead of buffering.
+   */
+  private static Publisher<Void> events(HttpServerResponse res, QueryStringDecoder query) {
+    long n = number(query, "n", 3, 1000);
+    long ms = number(query, "ms", 300, 60_000);
+    if (n < 0 || ms < 0) {
+      return text(res.status(400), "n: expected 0..1000, ms: expected 0..60000\n");
+    }
+    List<String> accel = query.parameters().getOrDefault("accel", List.of());
+    if (accel.contains("no")) {
+      res.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .header("X-Accel-Buffering", "no");
+    } else {
+      res.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+    }
+    Flux<String> events =
+        Flux.range(1, (int) n)
+            .delayElements(Duration.ofMillis(ms))
+            .map(i -> "data: event " + i + "\n\n");
+    return res.sendString(events.startWith(": stream\n\n"), StandardCharsets.UTF_8);
   }
 
   private static Publisher<Void> text(HttpServerResponse res, String body) {

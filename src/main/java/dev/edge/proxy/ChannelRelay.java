@@ -58,7 +58,7 @@ final class ChannelRelay {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     res.sendHead(new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.head().status(), headers));
-    return new BodyWriter(response, res);
+    return new BodyWriter(response, res, exchange);
   }
 
   /** Whether a response of {@code status} to {@code method} has a body on the wire. */
@@ -71,13 +71,15 @@ final class ChannelRelay {
 
     private final WorkerResponse response;
     private final ChannelResponse res;
+    private final Exchange exchange;
     private CoreSubscriber<? super Void> actual;
     private Subscription upstream;
     private boolean done;
 
-    BodyWriter(WorkerResponse response, ChannelResponse res) {
+    BodyWriter(WorkerResponse response, ChannelResponse res, Exchange exchange) {
       this.response = response;
       this.res = res;
+      this.exchange = exchange;
     }
 
     @Override
@@ -109,6 +111,7 @@ final class ChannelRelay {
 
     @Override
     public void onNext(ByteBuf chunk) {
+      int size = chunk.readableBytes();
       ChannelFuture written = res.sendPart(new DefaultHttpContent(chunk));
       if (res.writable()) {
         upstream.request(1);
@@ -122,7 +125,9 @@ final class ChannelRelay {
       }
       written.addListener(
           future -> {
-            if (!future.isSuccess()) {
+            if (future.isSuccess()) {
+              exchange.sent(size); // written to the client's socket
+            } else {
               fail(future.cause());
             }
           });

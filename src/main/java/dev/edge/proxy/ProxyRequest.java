@@ -1,9 +1,11 @@
 package dev.edge.proxy;
 
+import dev.edge.buffer.BodyBuffer;
 import dev.edge.edgefile.HeaderRules.Edits;
 import dev.edge.edgefile.RouteAction;
 import dev.edge.edgefile.Timeouts;
 import dev.edge.proxy.UpstreamHealth.Upstream;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
@@ -53,6 +56,9 @@ final class ProxyRequest implements ForwardingStrategy<ProxyRequest.Attempt> {
   /** The route's own request body limit, or -1. */
   final long maxBodyBytes;
 
+  /** The whole request body, read by request buffering, or null when it streams. */
+  final BodyBuffer buffered;
+
   private final UpstreamHealth health;
 
   /** One try on one upstream: plain HTTP, or the WebSocket relay. */
@@ -68,8 +74,10 @@ final class ProxyRequest implements ForwardingStrategy<ProxyRequest.Attempt> {
       String requestId,
       Edits requestEdits,
       Edits responseEdits,
-      long maxBodyBytes) {
+      long maxBodyBytes,
+      BodyBuffer buffered) {
     this.health = health;
+    this.buffered = buffered;
     this.exchange = exchange;
     this.maxBodyBytes = maxBodyBytes;
     this.target = target;
@@ -181,9 +189,18 @@ final class ProxyRequest implements ForwardingStrategy<ProxyRequest.Attempt> {
     headers.set(HttpHeaderNames.HOST, hostHeader(upstream));
     headers.remove(HttpHeaderNames.EXPECT);
     requestEdits.applyTo(headers);
-    if (hasBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+    if (buffered != null) {
+      headers.set(HttpHeaderNames.CONTENT_LENGTH, buffered.size());
+    } else if (hasBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
+  }
+
+  /** The request body as it goes upstream: from the buffer, or from the client as it comes. */
+  Flux<ByteBuf> body() {
+    return buffered != null
+        ? Flux.from(buffered)
+        : RequestBodies.limited(req.receive().retain(), maxBodyBytes);
   }
 
   /** The route's {@code host}, else the client's {@code Host}, else the upstream's authority. */

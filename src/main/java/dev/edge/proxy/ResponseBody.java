@@ -1,6 +1,5 @@
 package dev.edge.proxy;
 
-import dev.edge.observe.Exchange;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
@@ -22,7 +21,6 @@ final class ResponseBody implements Publisher<ByteBuf>, Subscription {
 
   private final WorkerCall call;
   private final EventLoop loop;
-  private final Exchange record;
   private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>(4);
   private Subscriber<? super ByteBuf> subscriber;
   private long demand;
@@ -32,10 +30,9 @@ final class ResponseBody implements Publisher<ByteBuf>, Subscription {
   private boolean draining;
   private boolean paused;
 
-  ResponseBody(WorkerCall call, EventLoop loop, Exchange record) {
+  ResponseBody(WorkerCall call, EventLoop loop) {
     this.call = call;
     this.loop = loop;
-    this.record = record;
   }
 
   @Override
@@ -98,7 +95,6 @@ final class ResponseBody implements Publisher<ByteBuf>, Subscription {
       chunk.release();
       return;
     }
-    record.sent(chunk.readableBytes());
     waiting.add(chunk);
     drain();
   }

@@ -2,6 +2,7 @@ package dev.edge.proxy;
 
 import dev.edge.EdgeException;
 import dev.edge.EdgeException.Reason;
+import dev.edge.buffer.BodyBuffer;
 import dev.edge.edgefile.HeaderRules;
 import dev.edge.edgefile.RouteAction;
 import dev.edge.edgefile.Timeouts;
@@ -88,10 +89,13 @@ public final class UpstreamProxy {
       String requestId,
       HeaderRules.Edits requestEdits,
       HeaderRules.Edits responseEdits) {
-    return forward(target, timeouts, req, res, requestId, requestEdits, responseEdits, -1);
+    return forward(target, timeouts, req, res, requestId, requestEdits, responseEdits, -1, null);
   }
 
-  /** Like the other {@code forward}, with a request body limit of the route's own (-1: none). */
+  /**
+   * Like the other {@code forward}, with a request body limit of the route's own (-1: none), and
+   * the whole body when request buffering read it ({@code buffered}, else null: it streams).
+   */
   public Mono<Void> forward(
       RouteAction.Proxy target,
       Timeouts timeouts,
@@ -100,7 +104,8 @@ public final class UpstreamProxy {
       String requestId,
       HeaderRules.Edits requestEdits,
       HeaderRules.Edits responseEdits,
-      long maxBodyBytes) {
+      long maxBodyBytes,
+      BodyBuffer buffered) {
     return Mono.defer(
         () -> {
           ProxyRequest request =
@@ -114,7 +119,8 @@ public final class UpstreamProxy {
                   requestId,
                   requestEdits,
                   responseEdits,
-                  maxBodyBytes);
+                  maxBodyBytes,
+                  buffered);
           if (request.candidates.isEmpty()) {
             return Mono.error(
                 new EdgeException(Reason.UPSTREAM_UNAVAILABLE, "the route has no upstreams"));
@@ -148,9 +154,7 @@ public final class UpstreamProxy {
               HttpHeaders outbound = clientReq.requestHeaders();
               outbound.clear();
               request.outboundHeaders(upstream, outbound);
-              return request.hasBody
-                  ? out.send(RequestBodies.limited(req.receive().retain(), request.maxBodyBytes))
-                  : out;
+              return request.hasBody ? out.send(request.body()) : out;
             })
         .responseConnection((response, connection) -> Mono.just(new Answer(response, connection)))
         .singleOrEmpty()

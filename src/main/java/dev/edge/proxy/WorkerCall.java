@@ -1,6 +1,6 @@
 package dev.edge.proxy;
 
-import dev.edge.observe.Exchange;
+import dev.edge.buffer.BodyBuffer;
 import dev.edge.pool.WorkerConnections;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -25,10 +25,15 @@ import reactor.core.publisher.Mono;
  * response headers have arrived, or, for a small response (known length up to {@link
  * ForwardedHeaders#SMALL_BODY}), once its whole body has, so it can go out in one write.
  *
- * <p>The request body, if any, streams to the worker with backpressure ({@link RequestBodyWriter});
- * a large response body streams back the same way ({@link ResponseBody}). The connection goes back
- * to the worker's idle connections only when both directions ended cleanly and the worker keeps it
- * alive; on any failure or cancellation it is closed, so a half-used connection is never reused.
+ * <p>The request body, if any, goes to the worker with backpressure ({@link RequestBodyWriter}). A
+ * large response body is read as fast as the worker writes it into a {@link BodyBuffer} (memory,
+ * then a temp file), so the worker is free as soon as it has answered whatever the client's speed
+ * (response buffering); it streams back with backpressure instead ({@link ResponseBody}) when
+ * buffering is off for the route, or the response is an event stream or says {@code
+ * X-Accel-Buffering: no}. When the worker's response is complete, {@code workerDone} runs (the
+ * forwarder gives the worker's slot back then). The connection goes back to the worker's idle
+ * connections only when both directions ended cleanly and the worker keeps it alive; on any failure
+ * or cancellation it is closed, so a half-used connection is never reused.
  *
  * <p>Thread-safety: single subscriber; everything after subscription runs on {@code loop}, the
  * event loop of the client's connection, where the worker connection is opened too.
@@ -40,7 +45,8 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
   private final HttpRequest request;
   private final Flux<ByteBuf> body;
   private final long readTimeoutNanos;
-  private final Exchange record;
+  private final ResponseBuffers buffers;
+  private final Runnable workerDone;
   private CoreSubscriber<? super WorkerResponse> actual;
   private Channel channel;
   private WorkerChannelHandler handler;
@@ -49,6 +55,7 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
   private long headNanos;
   private ByteBuf small;
   private ResponseBody stream;
+  private BodyBuffer buffered;
   private volatile boolean sent;
   private boolean requestDone;
   private boolean responseDone;
@@ -58,6 +65,9 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
   /**
    * A call that sends {@code request} (a {@code FullHttpRequest} when there is no body, else its
    * head followed by {@code body}) on a connection of {@code connections} owned by {@code loop}.
+   *
+   * @param buffers where a large response body is buffered, or null to stream it
+   * @param workerDone runs once the worker's whole response has arrived (not on failure)
    */
   WorkerCall(
       WorkerConnections connections,
@@ -65,13 +75,15 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
       HttpRequest request,
       Flux<ByteBuf> body,
       long readTimeoutNanos,
-      Exchange record) {
+      ResponseBuffers buffers,
+      Runnable workerDone) {
     this.connections = connections;
     this.loop = loop;
     this.request = request;
     this.body = body;
     this.readTimeoutNanos = readTimeoutNanos;
-    this.record = record;
+    this.buffers = buffers;
+    this.workerDone = workerDone;
   }
 
   /**
@@ -199,8 +211,14 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
       handler.arm(); // it answered before the whole body was sent: its silence counts from now
     }
     if (!ForwardedHeaders.isSmall(response.headers())) {
-      stream = new ResponseBody(this, loop, record);
-      emit(new WorkerResponse(response, headNanos, null, stream));
+      if (buffers != null && buffers.applyTo(response.headers())) {
+        buffered = buffers.newBuffer(loop, channel.alloc());
+        buffered.onWritabilityChanged(this::reading);
+        emit(new WorkerResponse(response, headNanos, null, buffered));
+      } else {
+        stream = new ResponseBody(this, loop);
+        emit(new WorkerResponse(response, headNanos, null, stream));
+      }
     }
   }
 
@@ -216,7 +234,9 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
       return;
     }
     ByteBuf data = content.content();
-    if (stream != null) {
+    if (buffered != null) {
+      buffered.append(data);
+    } else if (stream != null) {
       stream.next(data);
     } else {
       collect(data);
@@ -226,13 +246,16 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
       // an unknown state: it is closed rather than reused.
       responseDone = true;
       end(requestDone);
-      if (stream != null) {
+      if (buffered != null) {
+        buffered.finish();
+      } else if (stream != null) {
         stream.complete();
       } else {
         ByteBuf whole = small == null ? Unpooled.EMPTY_BUFFER : small;
         small = null;
         emit(new WorkerResponse(head, headNanos, whole, null));
       }
+      workerDone.run();
     }
   }
 
@@ -276,6 +299,8 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
     if (!emitted) {
       emitted = true;
       actual.onError(error);
+    } else if (buffered != null) {
+      buffered.fail(error);
     } else if (stream != null) {
       stream.fail(error);
     }
@@ -283,6 +308,9 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
 
   /** Ends the call early (cancellation): the connection is closed. */
   void abort() {
+    if (buffered != null) {
+      buffered.close(); // a no-op once the client has read it all; else it frees memory and file
+    }
     if (stream != null) {
       stream.abandon();
     }

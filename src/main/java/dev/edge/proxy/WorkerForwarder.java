@@ -2,6 +2,7 @@ package dev.edge.proxy;
 
 import dev.edge.EdgeException;
 import dev.edge.EdgeException.Reason;
+import dev.edge.buffer.BodyBuffer;
 import dev.edge.edgefile.HeaderRules;
 import dev.edge.edgefile.Timeouts;
 import dev.edge.observe.Exchange;
@@ -24,8 +25,11 @@ import reactor.netty.http.server.HttpServerResponse;
  * <p>Steps: take a lease from the app's pool (which may queue or shed), open or reuse a pooled
  * connection to the worker's socket, send the request with hop-by-hop headers stripped and {@code
  * X-Forwarded-*} and {@code X-Request-Id} set, wait at most the read timeout for the response
- * headers, then stream the body back with backpressure both ways. The lease is held until the
- * response body has been relayed ({@link WorkerRequest}).
+ * headers, then relay the body back. The request body comes from the client as it arrives, or from
+ * the {@link BodyBuffer} request buffering filled ({@link RequestBuffers}); a large response body
+ * is buffered ({@link ResponseBuffers}) unless the route or the response says to stream it. The
+ * lease is held until the worker's response is complete, not until the client has it all ({@link
+ * WorkerRequest}).
  *
  * <p>Failure rules ({@link AttemptLoop}): if the worker cannot be reached before anything was sent
  * (connection refused, socket gone), the worker leaves routing at once and the request goes to
@@ -43,6 +47,16 @@ public final class WorkerForwarder {
   /** Workers tried for one request when they cannot be reached. */
   static final int MAX_ATTEMPTS = 3;
 
+  private final ResponseBuffers responseBuffers;
+
+  /**
+   * A forwarder buffering large response bodies in {@code responseBuffers} (for routes that buffer
+   * responses).
+   */
+  public WorkerForwarder(ResponseBuffers responseBuffers) {
+    this.responseBuffers = responseBuffers;
+  }
+
   /**
    * Forwards {@code req} to a worker of {@code pool} and relays the response into {@code res}.
    *
@@ -52,6 +66,9 @@ public final class WorkerForwarder {
    * @param headers the route's header edits, applied after the edge's own request headers and
    *     before the response headers go out
    * @param maxBodyBytes the route's own request body limit ({@code 413} past it), or -1
+   * @param buffered the whole request body, read by request buffering, or null to stream it from
+   *     the client (the caller closes it once the returned Mono ends)
+   * @param bufferResponse whether a large response body is buffered (the route's choice)
    */
   public Mono<Void> forward(
       AppPool pool,
@@ -60,7 +77,9 @@ public final class WorkerForwarder {
       HttpServerResponse res,
       Exchange exchange,
       HeaderRules headers,
-      long maxBodyBytes) {
+      long maxBodyBytes,
+      BodyBuffer buffered,
+      boolean bufferResponse) {
     ClientRequest client =
         new ClientRequest(
             req.method(),
@@ -70,23 +89,28 @@ public final class WorkerForwarder {
             req.scheme(),
             ((Connection) req).channel());
     Flux<ByteBuf> body =
-        ForwardedHeaders.hasBody(req)
-            ? RequestBodies.limited(req.receive().retain(), maxBodyBytes)
-            : null;
+        buffered != null
+            ? Flux.from(buffered)
+            : ForwardedHeaders.hasBody(req)
+                ? RequestBodies.limited(req.receive().retain(), maxBodyBytes)
+                : null;
     return forward(
         pool,
         routeTimeouts,
         client,
         body,
+        buffered != null ? buffered.size() : -1,
         exchange,
         headers,
+        bufferResponse,
         response -> relay(response, client, res, exchange, headers));
   }
 
   /**
    * Forwards a bodyless request read by the edge's fast path to a worker of {@code pool} and writes
    * the answer into {@code res}, as {@link #forward(AppPool, Timeouts, HttpServerRequest,
-   * HttpServerResponse, Exchange, HeaderRules, long) forward} does for the general path.
+   * HttpServerResponse, Exchange, HeaderRules, long, BodyBuffer, boolean) forward} does for the
+   * general path.
    */
   public Mono<Void> forward(
       AppPool pool,
@@ -94,14 +118,17 @@ public final class WorkerForwarder {
       ClientRequest client,
       ChannelResponse res,
       Exchange exchange,
-      HeaderRules headers) {
+      HeaderRules headers,
+      boolean bufferResponse) {
     return forward(
         pool,
         routeTimeouts,
         client,
         null,
+        -1,
         exchange,
         headers,
+        bufferResponse,
         response -> ChannelRelay.relay(response, client, res, exchange, headers));
   }
 
@@ -110,19 +137,23 @@ public final class WorkerForwarder {
     return ForwardedHeaders.hasBody(headers);
   }
 
-  private static Mono<Void> forward(
+  private Mono<Void> forward(
       AppPool pool,
       Timeouts routeTimeouts,
       ClientRequest client,
       Flux<ByteBuf> body,
+      long bodyLength,
       Exchange exchange,
       HeaderRules headers,
+      boolean bufferResponse,
       Function<WorkerResponse, Mono<Void>> relay) {
     WorkerRequest request =
         new WorkerRequest(
             pool,
             client,
             body,
+            bodyLength,
+            bufferResponse ? responseBuffers : null,
             exchange,
             routeTimeouts.queue(),
             routeTimeouts.read(),
@@ -153,7 +184,9 @@ public final class WorkerForwarder {
     if (body != null) {
       return res.send(Mono.just(body)).then();
     }
-    return res.send(response.stream()).then();
+    return res.send(
+            Flux.from(response.stream()).doOnNext(chunk -> exchange.sent(chunk.readableBytes())))
+        .then();
   }
 
   /**
@@ -165,6 +198,7 @@ public final class WorkerForwarder {
       WorkerResponse response, HttpHeaders headers, Exchange exchange, HeaderRules rules) {
     try {
       HopByHopHeaders.copyEndToEnd(response.head().headers(), headers);
+      headers.remove(ResponseBuffers.X_ACCEL_BUFFERING); // the edge's switch, not the client's
       headers.set(RequestIds.HEADER, exchange.requestId());
       if (!rules.response().isEmpty()) {
         rules.response().applyTo(headers);

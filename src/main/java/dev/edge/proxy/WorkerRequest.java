@@ -32,8 +32,9 @@ import reactor.core.publisher.Mono;
  * room, else waited for in the app's queue (which may shed the request or time it out); a try after
  * a failed one prefers another worker. One exchange is a {@link WorkerCall} on a pooled connection
  * to the worker's socket; its response goes to the client through {@code relay}. The lease is held
- * until the response has been relayed; a worker whose socket refuses the connection or is gone
- * leaves routing at once.
+ * until the worker's response is complete (with response buffering, the client may still be reading
+ * it) or the exchange ends; a worker whose socket refuses the connection or is gone leaves routing
+ * at once.
  */
 final class WorkerRequest implements ForwardingStrategy<Lease> {
 
@@ -44,6 +45,8 @@ final class WorkerRequest implements ForwardingStrategy<Lease> {
   private final AppPool pool;
   private final ClientRequest client;
   private final Flux<ByteBuf> body;
+  private final long bodyLength;
+  private final ResponseBuffers responseBuffers;
   private final Exchange record;
   private final Duration queueTimeout;
   private final Duration readTimeout;
@@ -52,6 +55,9 @@ final class WorkerRequest implements ForwardingStrategy<Lease> {
 
   /**
    * @param body the request body (already limited to the route's size), or null when it has none
+   * @param bodyLength the body's length when it was buffered (it goes with {@code Content-Length}),
+   *     or -1
+   * @param responseBuffers where a large response body is buffered, or null to stream it
    * @param record the request's record: its id, and where the lease, the worker's answer time and
    *     the relayed bytes are noted
    * @param queueTimeout how long the request may wait in the app's queue
@@ -63,6 +69,8 @@ final class WorkerRequest implements ForwardingStrategy<Lease> {
       AppPool pool,
       ClientRequest client,
       Flux<ByteBuf> body,
+      long bodyLength,
+      ResponseBuffers responseBuffers,
       Exchange record,
       Duration queueTimeout,
       Duration readTimeout,
@@ -71,6 +79,8 @@ final class WorkerRequest implements ForwardingStrategy<Lease> {
     this.pool = pool;
     this.client = client;
     this.body = body;
+    this.bodyLength = bodyLength;
+    this.responseBuffers = responseBuffers;
     this.record = record;
     this.queueTimeout = queueTimeout;
     this.readTimeout = readTimeout;
@@ -110,7 +120,8 @@ final class WorkerRequest implements ForwardingStrategy<Lease> {
               request(),
               body,
               readTimeout.toNanos(),
-              record);
+              responseBuffers,
+              lease::release);
     } catch (RuntimeException e) {
       lease.release();
       return Mono.error(e);
@@ -173,7 +184,9 @@ final class WorkerRequest implements ForwardingStrategy<Lease> {
     if (!outbound.contains(HttpHeaderNames.HOST)) {
       outbound.set(HttpHeaderNames.HOST, "localhost");
     }
-    if (body != null && !outbound.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+    if (bodyLength >= 0) {
+      outbound.set(HttpHeaderNames.CONTENT_LENGTH, bodyLength);
+    } else if (body != null && !outbound.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       outbound.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     if (!headers.request().isEmpty()) {

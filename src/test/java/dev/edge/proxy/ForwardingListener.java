@@ -24,7 +24,7 @@ final class ForwardingListener {
   private ForwardingListener() {}
 
   static DisposableServer start(AppPool pool) {
-    WorkerForwarder forwarder = new WorkerForwarder();
+    WorkerForwarder forwarder = new WorkerForwarder(null);
     return HttpServer.create()
         .host("127.0.0.1")
         .port(0)
@@ -32,7 +32,15 @@ final class ForwardingListener {
             (req, res) ->
                 forwarder
                     .forward(
-                        pool, TIMEOUTS, req, res, new Exchange("req-test"), HeaderRules.NONE, -1)
+                        pool,
+                        TIMEOUTS,
+                        req,
+                        res,
+                        new Exchange("req-test"),
+                        HeaderRules.NONE,
+                        -1,
+                        null,
+                        false)
                     .onErrorResume(
                         EdgeException.class,
                         e ->

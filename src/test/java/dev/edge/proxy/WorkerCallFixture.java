@@ -112,7 +112,7 @@ abstract class WorkerCallFixture {
   WorkerCall call(
       WorkerConnections to, HttpRequest request, Flux<ByteBuf> body, long readTimeoutNanos) {
     exchange = new Exchange("req-test");
-    return new WorkerCall(to, loop, request, body, readTimeoutNanos, exchange);
+    return new WorkerCall(to, loop, request, body, readTimeoutNanos, null, () -> {});
   }
 
   static HttpRequest get(String uri) {
