@@ -17,7 +17,7 @@ final class FieldValues {
   private static final byte[] CONTINUE = "100-continue".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_ID = 128;
 
-  int minorVersion;
+  private int minorVersion;
   int contentLengths;
   long contentLength;
   boolean contentLengthMalformed;
@@ -48,6 +48,16 @@ final class FieldValues {
     idLength = 0;
     idSeen = false;
     idSane = false;
+  }
+
+  /** The request line's HTTP version was {@code 1.minor}. */
+  void version(int minor) {
+    minorVersion = minor;
+  }
+
+  /** The minor HTTP version the request line gave ({@code 1.x}). */
+  int minorVersion() {
+    return minorVersion;
   }
 
   /** The body is chunked: one valid {@code Transfer-Encoding: chunked}. */

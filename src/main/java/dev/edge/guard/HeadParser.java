@@ -240,7 +240,7 @@ final class HeadParser implements ByteProcessor {
     if (b != '0' && b != '1') {
       return fail(b >= '0' && b <= '9' ? UNSUPPORTED_VERSION : BAD_VERSION);
     }
-    values.minorVersion = b - '0';
+    values.version(b - '0');
     return next(VERSION_CR);
   }
 

@@ -168,7 +168,7 @@ final class MessageScanner {
     if (v.transferEncodingMalformed) {
       return NOT_CHUNKED;
     }
-    if (v.transferEncodings == 1 && v.minorVersion == 0) {
+    if (v.transferEncodings == 1 && v.minorVersion() == 0) {
       return TE_ON_1_0;
     }
     if (v.contentLengths > 1) {

@@ -121,9 +121,9 @@ final class ProxyRequest implements ForwardingStrategy<ProxyRequest.Attempt> {
                 .apply(this, attempt)
                 .onErrorMap(
                     e ->
-                        attempt.answered || !clientConnected()
+                        attempt.answered() || !clientConnected()
                             ? e
-                            : loop.classify(e, attempt, attempt.sent, false)),
+                            : loop.classify(e, attempt, attempt.sent(), false)),
         Upstream::release,
         true);
   }
@@ -237,19 +237,39 @@ final class ProxyRequest implements ForwardingStrategy<ProxyRequest.Attempt> {
     return "/";
   }
 
-  /** One try of the request on one upstream. */
+  /**
+   * One try of the request on one upstream. What the try got to is set by whoever carries out its
+   * exchange, through {@link #markSent()} and {@link #markAnswered()}.
+   */
   static final class Attempt {
 
     final Upstream upstream;
 
-    /** Whether anything may have reached the upstream (a connection was made for it). */
-    volatile boolean sent;
-
-    /** Whether the upstream answered (response headers, or an accepted WebSocket upgrade). */
-    volatile boolean answered;
+    private volatile boolean sent;
+    private volatile boolean answered;
 
     Attempt(Upstream upstream) {
       this.upstream = upstream;
+    }
+
+    /** Whether anything may have reached the upstream (a connection was made for it). */
+    boolean sent() {
+      return sent;
+    }
+
+    /** A connection was made for the request: from now on the upstream may see it. */
+    void markSent() {
+      sent = true;
+    }
+
+    /** Whether the upstream answered (response headers, or an accepted WebSocket upgrade). */
+    boolean answered() {
+      return answered;
+    }
+
+    /** The upstream answered: what fails from now on is no longer a failure to answer. */
+    void markAnswered() {
+      answered = true;
     }
   }
 }

@@ -149,7 +149,7 @@ public final class UpstreamProxy {
         .uri(upstream.key + request.path)
         .send(
             (clientReq, out) -> {
-              attempt.sent = true;
+              attempt.markSent();
               clientReq.responseTimeout(request.timeouts.read());
               HttpHeaders outbound = clientReq.requestHeaders();
               outbound.clear();
@@ -161,7 +161,7 @@ public final class UpstreamProxy {
         .switchIfEmpty(Mono.error(() -> new IOException("connection closed without a response")))
         .flatMap(
             answer -> {
-              attempt.answered = true;
+              attempt.markAnswered();
               health.succeeded(upstream);
               return relay(answer, request, upstream);
             });

@@ -137,7 +137,7 @@ final class WebSocketRelay {
     }
     ProxyRequest request = handshake.request();
     Upstream upstream = handshake.attempt().upstream;
-    handshake.attempt().sent = true;
+    handshake.attempt().markSent();
     HttpHeaders headers = clientReq.requestHeaders();
     headers.clear();
     request.outboundHeaders(upstream, headers);
@@ -154,7 +154,7 @@ final class WebSocketRelay {
       Attempt attempt,
       WebsocketInbound upIn,
       WebsocketOutbound upOut) {
-    attempt.answered = true;
+    attempt.markAnswered();
     health.succeeded(attempt.upstream);
     HttpServerResponse res = request.res;
     HttpHeaders headers = res.responseHeaders();
@@ -239,7 +239,7 @@ final class WebSocketRelay {
       Throwable error, UpstreamHealth health, ProxyRequest request, Attempt attempt) {
     if (!(error instanceof WebSocketClientHandshakeException handshake)
         || handshake.response() == null
-        || attempt.answered) {
+        || attempt.answered()) {
       return error;
     }
     health.succeeded(attempt.upstream);

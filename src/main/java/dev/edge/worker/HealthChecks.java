@@ -27,7 +27,7 @@ final class HealthChecks {
       return;
     }
     for (WorkerProcess worker : List.copyOf(s.running.values())) {
-      if (!worker.ready || worker.stopCause != null) {
+      if (!worker.ready() || worker.stopCause() != null) {
         continue;
       }
       if (!s.policy.maxAge().isZero() && worker.ranMillis() >= s.policy.maxAge().toMillis()) {
@@ -41,23 +41,17 @@ final class HealthChecks {
   }
 
   private void healthResult(WorkerProcess worker, int code) {
-    if (worker.stopCause != null || !worker.process.isAlive()) {
+    if (worker.stopCause() != null || !worker.process.isAlive()) {
       return;
     }
     if (code >= 200 && code < 300) {
-      worker.healthFailures = 0;
+      worker.healthCheckPassed();
       return;
     }
-    worker.healthFailures++;
-    if (worker.healthFailures >= s.policy.healthFailures()) {
+    int failures = worker.healthCheckFailed();
+    if (failures >= s.policy.healthFailures()) {
       s.events.emit(
-          Event.WORKER_UNHEALTHY,
-          "app",
-          s.appId,
-          "worker",
-          worker.id(),
-          "failedChecks",
-          worker.healthFailures);
+          Event.WORKER_UNHEALTHY, "app", s.appId, "worker", worker.id(), "failedChecks", failures);
       s.pool.drain(worker.slot);
       s.stopWhenIdle(worker, StopCause.UNHEALTHY);
     }
@@ -69,10 +63,7 @@ final class HealthChecks {
    */
   void recycle(long workerId, String reason) {
     WorkerProcess worker = s.running.get(workerId);
-    if (s.stopping
-        || worker == null
-        || worker.stopCause != null
-        || s.slots.get(worker.slotIndex) != worker) {
+    if (s.stopping || worker == null || worker.stopCause() != null || !s.slots.holds(worker)) {
       return;
     }
     s.events.emit(

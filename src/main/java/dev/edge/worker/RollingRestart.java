@@ -50,7 +50,7 @@ public final class RollingRestart {
 
   void request(String trigger, CompletableFuture<Outcome> done) {
     if (supervisor.stopping) {
-      done.complete(new Outcome(false, supervisor.generation, 0, "the edge is stopping"));
+      done.complete(new Outcome(false, supervisor.slots.generation(), 0, "the edge is stopping"));
       return;
     }
     if (current != null) {
@@ -62,7 +62,7 @@ public final class RollingRestart {
   }
 
   private void begin(String trigger, List<CompletableFuture<Outcome>> waiters) {
-    long next = ++supervisor.lastGeneration;
+    long next = supervisor.slots.nextGeneration();
     current = new Roll(next, supervisor.slots.size(), waiters);
     supervisor.events.emit(
         Event.ROLL_START,
@@ -109,11 +109,11 @@ public final class RollingRestart {
     Roll roll = current;
     if (roll == null
         || worker.generation() != roll.generation
-        || worker.stopCause == StopCause.ROLL_ABORTED) {
+        || worker.stopCause() == StopCause.ROLL_ABORTED) {
       return;
     }
     String why =
-        worker.stopCause == StopCause.START_TIMEOUT
+        worker.stopCause() == StopCause.START_TIMEOUT
             ? "not READY within " + supervisor.app.startTimeout().toMillis() + " ms"
             : "exited with code " + worker.process.exitValue();
     abort(roll, "worker w" + worker.id() + " " + why, worker.output.tail(20));
@@ -140,7 +140,7 @@ public final class RollingRestart {
         durationMs,
         "lastOutput",
         lastOutput);
-    Outcome outcome = new Outcome(false, supervisor.generation, durationMs, reason);
+    Outcome outcome = new Outcome(false, supervisor.slots.generation(), durationMs, reason);
     roll.waiters.forEach(waiter -> waiter.complete(outcome));
     runPending();
   }
@@ -148,12 +148,7 @@ public final class RollingRestart {
   private void complete(Roll roll) {
     current = null;
     List<WorkerSlot> draining = supervisor.pool.switchGeneration(roll.generation);
-    supervisor.generation = roll.generation;
-    for (int slot = 0; slot < roll.size; slot++) {
-      supervisor.slots.set(slot, roll.workers.get(slot));
-      supervisor.budgets.get(slot).reset();
-    }
-    supervisor.abandoned.clear();
+    supervisor.slots.switchTo(roll.generation, roll.workers);
     supervisor.pool.abandonedSlots(0);
     for (WorkerSlot old : draining) {
       WorkerProcess worker = supervisor.running(old.id());

@@ -9,8 +9,9 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * One live worker process and what the supervisor keeps about it. Mutable fields are confined to
- * the supervisor's thread except {@code probe}/{@code health}, which are only disposed.
+ * One live worker process and what the supervisor keeps about it. Its mutable state changes only
+ * through its own methods, on the supervisor's thread, except {@code probe}/{@code health}, which
+ * are only disposed from elsewhere.
  */
 final class WorkerProcess {
 
@@ -50,11 +51,11 @@ final class WorkerProcess {
   final Path socket;
   final long startedAt;
   private final HttpClient probes;
-  volatile Disposable probe;
-  volatile Disposable health;
-  StopCause stopCause;
-  int healthFailures;
-  boolean ready;
+  private volatile Disposable probe;
+  private volatile Disposable health;
+  private StopCause stopCause;
+  private int healthFailures;
+  private boolean ready;
 
   WorkerProcess(
       int slotIndex,
@@ -85,6 +86,41 @@ final class WorkerProcess {
 
   long ranMillis() {
     return (System.nanoTime() - startedAt) / 1_000_000;
+  }
+
+  /** Why the supervisor stopped it, or null while it has not (an exit then is a crash). */
+  StopCause stopCause() {
+    return stopCause;
+  }
+
+  /** The supervisor is stopping it, for {@code cause}. */
+  void stopping(StopCause cause) {
+    this.stopCause = cause;
+  }
+
+  /** Whether it answered its readiness path. */
+  boolean ready() {
+    return ready;
+  }
+
+  /** It answered its readiness path. */
+  void markReady() {
+    this.ready = true;
+  }
+
+  /** Its readiness probe, disposed when it is {@link #release()}d. */
+  void probing(Disposable probe) {
+    this.probe = probe;
+  }
+
+  /** A health check passed: the count of failed checks in a row starts over. */
+  void healthCheckPassed() {
+    healthFailures = 0;
+  }
+
+  /** A health check failed; returns how many failed in a row. */
+  int healthCheckFailed() {
+    return ++healthFailures;
   }
 
   /**

@@ -13,11 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +31,10 @@ import java.util.function.Consumer;
  * <p>Threads: all supervisor state is confined to one long-lived thread, {@code edge-spawner}
  * (which is also the thread that forks, as a parent-death signal requires). Probe results, process
  * exits and pool notifications hop onto it; nothing here runs on an event loop.
+ *
+ * <p>State has one writer each: the slots, their restart budgets and the generations are {@link
+ * Slots}'s, a worker's stop cause, readiness and health count its {@link WorkerProcess}'s; this
+ * class, {@link RollingRestart} and {@link HealthChecks} change them through their methods.
  */
 public final class WorkerSupervisor implements PoolListener {
 
@@ -52,13 +53,9 @@ public final class WorkerSupervisor implements PoolListener {
   private final WorkerFactory factory;
   final ScheduledExecutorService spawner;
   final Map<Long, WorkerProcess> running = new ConcurrentHashMap<>();
-  final List<WorkerProcess> slots = new ArrayList<>();
-  final List<RestartBudget> budgets = new ArrayList<>();
+  final Slots slots;
   final RollingRestart rolls;
   private final HealthChecks health;
-  long generation = 1;
-  long lastGeneration = 1;
-  final Set<Integer> abandoned = new HashSet<>();
   volatile boolean stopping;
   private volatile AppWatcher watcher;
 
@@ -83,12 +80,9 @@ public final class WorkerSupervisor implements PoolListener {
     this.events = events;
     this.factory = new WorkerFactory(app, policy, sockets, WorkerLaunch.plan(app, cacheDir));
     this.spawner = DaemonThreads.single("edge-spawner-" + app.id());
+    this.slots = new Slots(app.workers(), policy);
     this.rolls = new RollingRestart(this);
     this.health = new HealthChecks(this);
-    for (int i = 0; i < app.workers(); i++) {
-      slots.add(null);
-      budgets.add(new RestartBudget(policy.maxRestarts(), policy.restartWindow()));
-    }
   }
 
   /** The app this supervisor runs. */
@@ -144,7 +138,7 @@ public final class WorkerSupervisor implements PoolListener {
     spawner.schedule(
         () -> {
           WorkerProcess worker = running.get(slot.id());
-          if (worker != null && worker.stopCause == null && worker.process.isAlive()) {
+          if (worker != null && worker.stopCause() == null && worker.process.isAlive()) {
             events.emit(Event.WORKER_UNREACHABLE, "app", appId, "worker", slot.id());
             terminate(worker, StopCause.UNREACHABLE);
           }
@@ -205,7 +199,7 @@ public final class WorkerSupervisor implements PoolListener {
         slot.address(),
         "scheduling",
         factory.scheduling());
-    worker.probe =
+    worker.probing(
         worker
             .probeOnce(app.healthCheck().path(), PROBE_TIMEOUT)
             .filter(code -> code >= 200 && code < 300)
@@ -213,16 +207,16 @@ public final class WorkerSupervisor implements PoolListener {
             .timeout(app.startTimeout())
             .subscribe(
                 code -> spawner.execute(() -> becameReady(worker, onReady)),
-                error -> spawner.execute(() -> startTimedOut(worker)));
+                error -> spawner.execute(() -> startTimedOut(worker))));
     process.onExit().thenRun(() -> spawner.execute(() -> exited(worker)));
     return worker;
   }
 
   private void becameReady(WorkerProcess worker, Consumer<WorkerProcess> onReady) {
-    if (worker.stopCause != null || !worker.process.isAlive()) {
+    if (worker.stopCause() != null || !worker.process.isAlive()) {
       return;
     }
-    worker.ready = true;
+    worker.markReady();
     events.emit(
         Event.WORKER_READY, "app", appId, "worker", worker.id(), "startMs", worker.ranMillis());
     onReady.accept(worker);
@@ -234,7 +228,7 @@ public final class WorkerSupervisor implements PoolListener {
   }
 
   private void startTimedOut(WorkerProcess worker) {
-    if (worker.stopCause != null || !worker.process.isAlive()) {
+    if (worker.stopCause() != null || !worker.process.isAlive()) {
       return;
     }
     events.emit(
@@ -258,7 +252,7 @@ public final class WorkerSupervisor implements PoolListener {
     pool.remove(worker.slot);
     deleteSocket(worker.socket);
     int code = worker.process.exitValue();
-    StopCause cause = worker.stopCause;
+    StopCause cause = worker.stopCause();
     events.emit(
         Event.WORKER_EXIT,
         "app",
@@ -279,15 +273,15 @@ public final class WorkerSupervisor implements PoolListener {
     if (stopping || (cause != null && !cause.failure())) {
       return;
     }
-    if (slots.get(worker.slotIndex) == worker) {
+    if (slots.holds(worker)) {
       slotFailed(worker.slotIndex, worker.ranMillis());
     }
   }
 
   /** Starts the slot's worker of the routed generation; a spawn that fails counts as a failure. */
   void fillSlot(int slotIndex) {
-    WorkerProcess worker = spawn(slotIndex, generation, this::joinSlot);
-    slots.set(slotIndex, worker);
+    WorkerProcess worker = spawn(slotIndex, slots.generation(), this::joinSlot);
+    slots.fill(slotIndex, worker);
     if (worker == null) {
       slotFailed(slotIndex, 0);
     }
@@ -295,12 +289,10 @@ public final class WorkerSupervisor implements PoolListener {
 
   /** Charges a failure to the slot: replace its worker after the back-off, or give the slot up. */
   private void slotFailed(int slotIndex, long ranMillis) {
-    RestartBudget budget = budgets.get(slotIndex);
+    RestartBudget budget = slots.budget(slotIndex);
     long delay = budget.onFailure(System.nanoTime(), ranMillis);
     if (delay < 0) {
-      slots.set(slotIndex, null);
-      abandoned.add(slotIndex);
-      pool.abandonedSlots(abandoned.size());
+      pool.abandonedSlots(slots.abandon(slotIndex));
       events.emit(
           Event.WORKER_ABANDON,
           "app",
@@ -323,13 +315,13 @@ public final class WorkerSupervisor implements PoolListener {
         budget.failuresInWindow(),
         "backoffMs",
         delay);
-    WorkerProcess failed = slots.get(slotIndex);
+    WorkerProcess failed = slots.worker(slotIndex);
     spawner.schedule(() -> replace(slotIndex, failed), delay, TimeUnit.MILLISECONDS);
   }
 
   /** Starts the replacement unless a roll or a recycle took the slot meanwhile. */
   private void replace(int slotIndex, WorkerProcess failed) {
-    if (stopping || abandoned.contains(slotIndex) || slots.get(slotIndex) != failed) {
+    if (stopping || slots.abandoned(slotIndex) || slots.worker(slotIndex) != failed) {
       return;
     }
     fillSlot(slotIndex);
@@ -339,7 +331,7 @@ public final class WorkerSupervisor implements PoolListener {
 
   /** Stops a worker once its in-flight requests finished, or after the drain timeout. */
   void stopWhenIdle(WorkerProcess worker, StopCause cause) {
-    worker.stopCause = cause;
+    worker.stopping(cause);
     long deadline = System.nanoTime() + policy.drainTimeout().toNanos();
     Runnable check =
         new Runnable() {
@@ -360,7 +352,7 @@ public final class WorkerSupervisor implements PoolListener {
 
   /** SIGTERM now, SIGKILL if still alive after {@link #STOP_GRACE}. */
   void terminate(WorkerProcess worker, StopCause cause) {
-    worker.stopCause = cause;
+    worker.stopping(cause);
     worker.process.destroy();
     spawner.schedule(
         () -> {
@@ -396,7 +388,7 @@ public final class WorkerSupervisor implements PoolListener {
                     pool.close(Reason.SHUTTING_DOWN);
                     List<WorkerProcess> all = List.copyOf(running.values());
                     for (WorkerProcess worker : all) {
-                      worker.stopCause = StopCause.SHUTDOWN;
+                      worker.stopping(StopCause.SHUTDOWN);
                       worker.process.destroy();
                     }
                     return all;

@@ -30,11 +30,7 @@ final class WorkerTable {
   private static List<WorkerRow> read(WorkerSupervisor supervisor) {
     List<WorkerRow> rows = new ArrayList<>();
     for (WorkerProcess worker : supervisor.running.values()) {
-      int slot = worker.slotIndex;
-      int restarts =
-          slot >= 0 && slot < supervisor.budgets.size()
-              ? supervisor.budgets.get(slot).restarts()
-              : 0;
+      int restarts = supervisor.slots.restarts(worker.slotIndex);
       rows.add(
           new WorkerRow(
               worker.id(),
