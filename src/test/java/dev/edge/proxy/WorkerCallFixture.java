@@ -6,7 +6,6 @@ import static dev.edge.proxy.WorkerStub.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.edge.observe.Exchange;
 import dev.edge.pool.WorkerConnections;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -59,7 +58,6 @@ abstract class WorkerCallFixture {
   final EventLoop loop = HttpResources.get().onServer(true).next();
   WorkerStub stub;
   WorkerConnections connections;
-  Exchange exchange;
 
   @BeforeEach
   void start() {
@@ -111,7 +109,6 @@ abstract class WorkerCallFixture {
 
   WorkerCall call(
       WorkerConnections to, HttpRequest request, Flux<ByteBuf> body, long readTimeoutNanos) {
-    exchange = new Exchange("req-test");
     return new WorkerCall(to, loop, request, body, readTimeoutNanos, null, () -> {});
   }
 
