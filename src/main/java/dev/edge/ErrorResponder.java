@@ -71,7 +71,11 @@ public final class ErrorResponder {
       res.header(HttpHeaderNames.RETRY_AFTER, Integer.toString(reason.retryAfterSeconds()));
     }
     edge.headers().forEach(res::header);
-    return res.sendString(Mono.just(body(edge, requestId))).then();
+    // The length is set here, not left to Reactor Netty, which omits it on a response to HEAD and
+    // then, seeing no framing, closes the connection: the fast lane's problem() sends it too.
+    byte[] body = body(edge, requestId).getBytes(StandardCharsets.UTF_8);
+    res.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+    return res.sendByteArray(Mono.just(body)).then();
   }
 
   /**

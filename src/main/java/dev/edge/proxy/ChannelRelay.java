@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import org.reactivestreams.Subscription;
@@ -30,11 +29,7 @@ final class ChannelRelay {
   private ChannelRelay() {}
 
   static Mono<Void> relay(
-      WorkerResponse response,
-      ClientRequest client,
-      ChannelResponse res,
-      Exchange exchange,
-      HeaderRules rules) {
+      WorkerResponse response, ChannelResponse res, Exchange exchange, HeaderRules rules) {
     ByteBuf body = response.body();
     if (!res.clientOpen()) {
       if (body != null) {
@@ -54,16 +49,18 @@ final class ChannelRelay {
               EmptyHttpHeaders.INSTANCE));
     }
     if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)
-        && carriesBody(client.method(), response.head().status().code())) {
+        && mayBeChunked(response.head().status().code())) {
+      // a response to HEAD too, though no body follows: it says what the GET would be, as the
+      // general lane (Reactor Netty's server) says it, and it keeps the connection reusable there
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     res.sendHead(new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.head().status(), headers));
     return new BodyWriter(response, res, exchange);
   }
 
-  /** Whether a response of {@code status} to {@code method} has a body on the wire. */
-  private static boolean carriesBody(HttpMethod method, int status) {
-    return !HttpMethod.HEAD.equals(method) && status >= 200 && status != 204 && status != 304;
+  /** Whether a response of {@code status} may say {@code Transfer-Encoding: chunked}. */
+  private static boolean mayBeChunked(int status) {
+    return status >= 200 && status != 204 && status != 304;
   }
 
   /** Writes the streamed body to the client; completes after its last part was written. */

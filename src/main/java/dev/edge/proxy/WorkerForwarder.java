@@ -129,7 +129,7 @@ public final class WorkerForwarder {
         exchange,
         headers,
         bufferResponse,
-        response -> ChannelRelay.relay(response, client, res, exchange, headers));
+        response -> ChannelRelay.relay(response, res, exchange, headers));
   }
 
   /** Whether request {@code headers} announce a body (a non-zero length or a transfer coding). */

@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,6 +25,42 @@ final class RawHttp {
       int at = body.indexOf("\"reason\":\"");
       return at < 0 ? null : body.substring(at + 10, body.indexOf('"', at + 10));
     }
+  }
+
+  /**
+   * A response as it went out: the status line, every header field in the order sent (names as
+   * sent, duplicates kept), and the body (a chunked body decoded).
+   */
+  record Message(String statusLine, List<Map.Entry<String, String>> fields, byte[] body) {
+    /** The first value of the field {@code name} (any case), or null. */
+    String field(String name) {
+      return fields.stream()
+          .filter(f -> f.getKey().equalsIgnoreCase(name))
+          .map(Map.Entry::getValue)
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  /**
+   * Reads one response exactly as sent; a response to HEAD ({@code head}), and a 1xx, 204 or 304,
+   * has no body whatever its headers say.
+   */
+  static Message readMessage(InputStream in, boolean head) throws IOException {
+    String[] lines = readHead(in).split("\r\n");
+    List<Map.Entry<String, String>> fields = new ArrayList<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      fields.add(Map.entry(lines[i].substring(0, colon), lines[i].substring(colon + 1).trim()));
+    }
+    Message bodyless = new Message(lines[0], List.copyOf(fields), new byte[0]);
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    if (head || status < 200 || status == 204 || status == 304) {
+      return bodyless;
+    }
+    byte[] body =
+        readBody(in, bodyless.field("content-length"), bodyless.field("transfer-encoding"));
+    return new Message(lines[0], bodyless.fields(), body);
   }
 
   /** Sends {@code request} as is and reads one response until the connection closes. */
@@ -50,11 +88,17 @@ final class RawHttp {
       return response;
     }
     Map<String, String> headers = response.headers();
+    byte[] body = readBody(in, headers.get("content-length"), headers.get("transfer-encoding"));
+    return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
+  }
+
+  /** Reads a body framed by {@code length}, else by {@code transferEncoding}, else by the close. */
+  private static byte[] readBody(InputStream in, String length, String transferEncoding)
+      throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    String length = headers.get("content-length");
     if (length != null) {
       body.write(in.readNBytes(Integer.parseInt(length)));
-    } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+    } else if ("chunked".equalsIgnoreCase(transferEncoding)) {
       while (true) {
         String size = readLine(in);
         int n = Integer.parseInt(size.split(";", 2)[0].trim(), 16);
@@ -68,7 +112,7 @@ final class RawHttp {
     } else {
       in.transferTo(body);
     }
-    return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+    return body.toByteArray();
   }
 
   /**
