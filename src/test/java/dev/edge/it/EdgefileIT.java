@@ -117,7 +117,7 @@ class EdgefileIT {
    * Workers start under their app's kernel scheduling policy, and every thread of theirs has it:
    * {@code SCHED_BATCH} (3) by default, {@code SCHED_OTHER} (0) for the app that says {@code
    * scheduling: normal}. The jar app shows the policy holds for any launch kind. A Linux test: the
-   * edge asks {@code /usr/bin/chrt} (util-linux, which {@code .ci/run} installs) for the policy.
+   * edge asks {@code /usr/bin/chrt} (util-linux, which {@code ./test} installs) for the policy.
    */
   @Test
   void eachAppsWorkersRunWithItsSchedulingPolicy() throws Exception {

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  *
  * <p>The binary is {@code -Dchromium=PATH}, else {@code $CHROMIUM}, else {@code chromium} or {@code
  * chromium-browser} on the {@code PATH}; when there is none the test fails (it is not skipped):
- * {@code .ci/run} installs it.
+ * {@code ./test} installs it.
  */
 final class HeadlessChromium {
 
@@ -75,7 +75,7 @@ final class HeadlessChromium {
     return fail(
         "Chromium is needed to test the dashboard in a real browser, and neither chromium nor"
             + " chromium-browser is on the PATH (%s). Install it (Debian: apt-get install -y"
-            + " chromium; .ci/run does this) or point -Dchromium=/path/to/chromium at one.",
+            + " chromium; ./test does this) or point -Dchromium=/path/to/chromium at one.",
         searchPath);
   }
 

@@ -204,7 +204,7 @@ class ObservabilityIT {
           new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
     } catch (java.io.IOException e) {
       throw new AssertionError(
-          "promtool is required (Debian package prometheus; .ci/run installs it)", e);
+          "promtool is required (Debian package prometheus; ./test installs it)", e);
     }
     promtool.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
     promtool.getOutputStream().close();
