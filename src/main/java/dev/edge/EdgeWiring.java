@@ -144,7 +144,7 @@ public class EdgeWiring {
             new UpstreamProxy(new UpstreamHealth(Clock.systemUTC(), UPSTREAM_COOL_DOWN)),
             new StaticFiles(Schedulers.boundedElastic()),
             builtIns,
-            new ErrorResponder(json),
+            new ErrorResponder(),
             options.metrics() ? metrics : null,
             options.accessLog() ? new AccessLog(options.jsonLogging(), System.out) : null,
             options.rateLimit() == 0
