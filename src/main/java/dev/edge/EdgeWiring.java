@@ -165,7 +165,7 @@ public class EdgeWiring {
                 buffers,
                 options.buffering().responseMemoryBytes(),
                 options.buffering().responseMaxBytes()));
-    ErrorResponder errors = new ErrorResponder(json);
+    ErrorResponder errors = new ErrorResponder();
     EdgePipeline pipeline =
         new EdgePipeline(
             planner,

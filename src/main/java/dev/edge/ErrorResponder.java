@@ -1,20 +1,11 @@
 package dev.edge;
 
 import dev.edge.EdgeException.Reason;
-import dev.edge.observe.RequestIds;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +14,14 @@ import reactor.netty.Connection;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The only place an error becomes a response: an {@code application/problem+json} body with {@code
- * type}, {@code title}, {@code status}, {@code detail}, {@code reason} and {@code requestId}, plus
- * {@code Retry-After} where the reason has one and {@code X-Request-Id} always.
+ * The only place an error becomes a response: the {@link EdgeException} (or an unexpected error, as
+ * {@code internal_error}) is logged where it should be and answered with its {@link
+ * ProblemResponse}, an {@code application/problem+json} body with {@code type}, {@code title},
+ * {@code status}, {@code detail}, {@code reason} and {@code requestId}, plus {@code Retry-After}
+ * where the reason has one and {@code X-Request-Id} always. A response to {@code HEAD} carries the
+ * same headers and no body.
  *
  * <p>An error after the response headers went out cannot be answered; the connection is closed
  * instead, so the client sees a truncated response rather than a corrupt one.
@@ -37,12 +30,8 @@ public final class ErrorResponder {
 
   private static final Logger LOG = LoggerFactory.getLogger("edge.errors");
 
-  private final JsonMapper json;
-
-  /** Creates a responder writing with {@code json}. */
-  public ErrorResponder(JsonMapper json) {
-    this.json = json;
-  }
+  /** A responder; it keeps no state of its own. */
+  public ErrorResponder() {}
 
   /** Answers {@code error} for the request, or closes the connection if that is too late. */
   public Mono<Void> respond(
@@ -61,52 +50,31 @@ public final class ErrorResponder {
       return Mono.error(error);
     }
     EdgeException edge = problemFor(error, req.method(), req.uri(), requestId);
-    Reason reason = edge.reason();
-    res.headers(new DefaultHttpHeaders(false));
-    res.status(reason.status())
-        .header(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
-        .header(RequestIds.HEADER, requestId)
-        .header(HttpHeaderNames.CACHE_CONTROL, "no-store");
-    if (reason.retryAfterSeconds() > 0) {
-      res.header(HttpHeaderNames.RETRY_AFTER, Integer.toString(reason.retryAfterSeconds()));
+    ProblemResponse problem =
+        ProblemResponse.of(edge.reason(), edge.getMessage(), requestId, edge.headers().entrySet());
+    res.headers(problem.headers()).status(problem.status());
+    if (HttpMethod.HEAD.equals(req.method())) {
+      return res.send(); // the headers, Content-Length the body's, and no body
     }
-    edge.headers().forEach(res::header);
-    // The length is set here, not left to Reactor Netty, which omits it on a response to HEAD and
-    // then, seeing no framing, closes the connection: the fast lane's problem() sends it too.
-    byte[] body = body(edge, requestId).getBytes(StandardCharsets.UTF_8);
-    res.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
-    return res.sendByteArray(Mono.just(body)).then();
+    return res.sendByteArray(Mono.just(problem.body())).then();
   }
 
   /**
    * The problem response for {@code error} as one Netty message, for the fast path, which writes
-   * below Reactor Netty: the same status, headers and body {@link #respond} sends. {@code
-   * extraHeaders} (such as {@code Connection: close}) are added.
+   * below Reactor Netty: the same status, headers and body {@link #respond} sends (no body for
+   * {@code HEAD}). {@code extraHeaders} (such as {@code Connection: close}) are added.
    */
   public FullHttpResponse problem(
       Throwable error, HttpMethod method, String uri, String requestId, HttpHeaders extraHeaders) {
     EdgeException edge = problemFor(error, method, uri, requestId);
-    Reason reason = edge.reason();
-    byte[] body = body(edge, requestId).getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(reason.status()),
-            Unpooled.wrappedBuffer(body),
-            new DefaultHttpHeaders(false),
-            EmptyHttpHeaders.INSTANCE);
-    HttpHeaders headers = response.headers();
-    headers
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
-        .set(RequestIds.HEADER, requestId)
-        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-    if (reason.retryAfterSeconds() > 0) {
-      headers.set(HttpHeaderNames.RETRY_AFTER, Integer.toString(reason.retryAfterSeconds()));
+    Iterable<Map.Entry<String, String>> headers = edge.headers().entrySet();
+    if (!extraHeaders.isEmpty()) {
+      HttpHeaders all = new DefaultHttpHeaders(false);
+      edge.headers().forEach(all::set);
+      headers = all.add(extraHeaders);
     }
-    edge.headers().forEach(headers::set);
-    headers.add(extraHeaders);
-    headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    return response;
+    return ProblemResponse.of(edge.reason(), edge.getMessage(), requestId, headers)
+        .message(HttpMethod.HEAD.equals(method));
   }
 
   /**
@@ -142,18 +110,6 @@ public final class ErrorResponder {
    */
   static boolean clientGone(Throwable error, HttpServerResponse res) {
     return clientGone(error, !(res instanceof Connection c) || c.channel().isActive());
-  }
-
-  String body(EdgeException error, String requestId) {
-    Reason reason = error.reason();
-    Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", "about:blank");
-    problem.put("title", reason.title());
-    problem.put("status", reason.status());
-    problem.put("detail", error.getMessage());
-    problem.put("reason", reason.code());
-    problem.put("requestId", requestId);
-    return json.writeValueAsString(problem);
   }
 
   /** {@code error} as the edge's error type, logged: a 5xx as a warning, anything else unknown. */

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
  * What one request head said about its framing, parsed from the values of {@link KnownField}s as
  * their bytes arrive: how many Content-Length and Transfer-Encoding fields, whether each was valid
  * (Content-Length: digits only; Transfer-Encoding: exactly {@code chunked}, any case, no trailing
- * whitespace), {@code Expect: 100-continue}, {@code Upgrade}, and the first X-Request-Id if sane.
+ * whitespace), {@code Expect: 100-continue}, {@code Upgrade}, the {@code close} and {@code
+ * keep-alive} options of {@code Connection} (as Netty reads them: any case, in a comma list across
+ * all its fields), the first X-Request-Id if sane, and whether the method is {@code HEAD}.
  */
 final class FieldValues {
 
@@ -15,6 +17,9 @@ final class FieldValues {
 
   private static final byte[] CHUNKED = "chunked".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CONTINUE = "100-continue".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLOSE = "close".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEEP_ALIVE = "keep-alive".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEAD = "HEAD".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_ID = 128;
 
   private int minorVersion;
@@ -25,6 +30,11 @@ final class FieldValues {
   boolean transferEncodingMalformed;
   boolean expectContinue;
   boolean upgrade;
+  boolean connectionClose;
+  boolean connectionKeepAlive;
+
+  /** Method bytes so far that match {@code HEAD}; -1 once one does not, or it ended short. */
+  private int headBytes;
 
   private byte[] id;
   private int idLength;
@@ -35,6 +45,7 @@ final class FieldValues {
   private boolean trailing;
   private boolean mismatch;
   private int position;
+  private byte[] option;
 
   void reset() {
     minorVersion = 1;
@@ -45,6 +56,9 @@ final class FieldValues {
     transferEncodingMalformed = false;
     expectContinue = false;
     upgrade = false;
+    connectionClose = false;
+    connectionKeepAlive = false;
+    headBytes = 0;
     idLength = 0;
     idSeen = false;
     idSane = false;
@@ -65,6 +79,34 @@ final class FieldValues {
     return transferEncodings == 1 && !transferEncodingMalformed;
   }
 
+  /**
+   * Whether the connection may carry another request after this one (RFC 9112 §9.3): not if it said
+   * {@code close}; on HTTP/1.0 only if it said {@code keep-alive}.
+   */
+  boolean keepAlive() {
+    return !connectionClose && (minorVersion == 1 || connectionKeepAlive);
+  }
+
+  /** Byte {@code index} (0-based) of the method, or the first byte of a request line. */
+  void methodByte(int index, byte b) {
+    headBytes = headBytes == index && index < HEAD.length && b == HEAD[index] ? index + 1 : -1;
+  }
+
+  /** The method ended after {@code length} bytes. */
+  void methodEnd(int length) {
+    if (length != HEAD.length || headBytes != HEAD.length) {
+      headBytes = -1;
+    }
+  }
+
+  /**
+   * Whether the method is {@code HEAD} (case-sensitive, as methods are), or, while it is still
+   * incomplete, could be: it has begun, and every byte of it so far is the start of {@code HEAD}.
+   */
+  boolean maybeHead() {
+    return headBytes > 0;
+  }
+
   /** The first X-Request-Id if it was sane (1-128 of {@code [A-Za-z0-9._:-]}), else null. */
   String requestId() {
     return idSane && idLength > 0 ? new String(id, 0, idLength, StandardCharsets.US_ASCII) : null;
@@ -75,6 +117,7 @@ final class FieldValues {
     trailing = false;
     mismatch = false;
     position = 0;
+    option = null;
     switch (field) {
       case KnownField.CONTENT_LENGTH:
         contentLengths++;
@@ -128,6 +171,9 @@ final class FieldValues {
       case KnownField.REQUEST_ID:
         requestIdByte(b, ws);
         break;
+      case KnownField.CONNECTION:
+        connectionByte(b, ws);
+        break;
       default:
         break;
     }
@@ -144,9 +190,42 @@ final class FieldValues {
       case KnownField.EXPECT:
         expectContinue = !mismatch && position == CONTINUE.length;
         break;
+      case KnownField.CONNECTION:
+        endConnectionOption();
+        break;
       default:
         break;
     }
+  }
+
+  /**
+   * A byte of a {@code Connection} value: a comma list of options, each trimmed of whitespace and
+   * compared without case to {@code close} and {@code keep-alive}.
+   */
+  private void connectionByte(byte b, boolean ws) {
+    if (b == ',') {
+      endConnectionOption();
+    } else if (ws) {
+      trailing = position > 0 || mismatch;
+    } else if (trailing) {
+      mismatch = true;
+    } else {
+      if (option == null) {
+        option = Chars.lower(b) == 'c' ? CLOSE : KEEP_ALIVE;
+      }
+      mismatch |= !matches(option, b);
+    }
+  }
+
+  private void endConnectionOption() {
+    if (!mismatch && option != null && position == option.length) {
+      connectionClose |= option == CLOSE;
+      connectionKeepAlive |= option == KEEP_ALIVE;
+    }
+    option = null;
+    position = 0;
+    mismatch = false;
+    trailing = false;
   }
 
   private void contentLengthByte(byte b, boolean ws) {

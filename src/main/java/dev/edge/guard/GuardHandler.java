@@ -18,7 +18,11 @@ import java.util.concurrent.TimeUnit;
  * head and malformed body arrive together never reaches the codec, let alone a worker.
  *
  * <p>On a violation it forwards the complete requests before the bad one, drops the rest and lets
- * the {@link ResponseTracker} answer once the earlier responses are out. It also runs the header
+ * the {@link ResponseTracker} answer once the earlier responses are out (without a body if the
+ * refused request is, or may be, a {@code HEAD}). After the last request of the connection (it said
+ * {@code Connection: close}, or was HTTP/1.0 without keep-alive) nothing more is passed on: the
+ * bytes after it are dropped as they arrive, never read as a request, so never answered; the same
+ * once the tracker has written a response that closes the connection. It also runs the header
  * timeout (from the connection's start for the first request, from a request's first byte for later
  * ones; while a head is incomplete it keeps reading by itself, since the codec has seen nothing to
  * ask for more), the body idle timeout (only while the edge is actually asking for bytes, and not
@@ -109,11 +113,11 @@ final class GuardHandler extends ChannelDuplexHandler {
       return;
     }
     readPending = false;
-    idle = false;
-    if (rejected) {
-      buf.release();
+    if (rejected || (scanner.closed() && !passthrough)) {
+      buf.release(); // after the last request: never a request, never answered
       return;
     }
+    idle = false;
     if (passthrough && pending.isEmpty()) {
       ctx.fireChannelRead(buf);
       return;
@@ -139,7 +143,11 @@ final class GuardHandler extends ChannelDuplexHandler {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (!rejected) {
-      forwardUpTo(passthrough ? received : acceptedEnd());
+      if (passthrough) {
+        forwardUpTo(received);
+      } else {
+        forwardAccepted();
+      }
     }
     ctx.fireChannelReadComplete();
     if (!rejected && !passthrough && scanner.inHead() && !ctx.channel().config().isAutoRead()) {
@@ -180,7 +188,7 @@ final class GuardHandler extends ChannelDuplexHandler {
         if (rejection != null) {
           break;
         }
-        if (scanner.paused()) {
+        if (scanner.paused() || scanner.closed()) {
           scanned = scanner.messageStart();
           break;
         }
@@ -288,13 +296,25 @@ final class GuardHandler extends ChannelDuplexHandler {
     return scanner.inHead() ? scanner.messageStart() : scanned;
   }
 
+  /**
+   * Passes on every byte accepted so far. Once the last request is complete (it said {@code
+   * Connection: close}, or was HTTP/1.0 without keep-alive) what follows it is dropped here: it is
+   * never read as a request, so never answered.
+   */
+  private void forwardAccepted() {
+    forwardUpTo(acceptedEnd());
+    if (scanner.closed()) {
+      releasePending();
+    }
+  }
+
   private boolean readWanted() {
     return readPending || ctx.channel().config().isAutoRead();
   }
 
   /**
-   * Stops passing bytes on: the tracker refused a request the codec already decoded (its Host), so
-   * nothing after it may be read as a request.
+   * Stops passing bytes on: the tracker refused a request the codec already decoded (its Host), or
+   * wrote a response that closes the connection, so nothing after it may be read as a request.
    */
   void stop() {
     rejected = true;
@@ -309,7 +329,7 @@ final class GuardHandler extends ChannelDuplexHandler {
     forwardUpTo(scanner.messageStart());
     releasePending();
     boolean headUp = scanner.headEnd() >= 0 && scanner.headEnd() <= forwarded;
-    tracker.reject(why, scanner.requestId(), headUp);
+    tracker.reject(why, scanner.requestId(), headUp, scanner.maybeHead());
   }
 
   /**
@@ -348,6 +368,16 @@ final class GuardHandler extends ChannelDuplexHandler {
   }
 
   /**
+   * Whether request number {@code index} (0-based) is the last this connection will read: it said
+   * {@code Connection: close} (or was HTTP/1.0 without keep-alive), so its response must close the
+   * connection whatever the rest of the edge put on it.
+   */
+  boolean lastRequest(long index) {
+    long last = scanner.lastMessage();
+    return last >= 0 && index >= last;
+  }
+
+  /**
    * Every response so far is complete: a paused scanner (upgrade refused) goes on scanning, and a
    * connection with no next request under way starts its keep-alive idle clock.
    */
@@ -359,7 +389,7 @@ final class GuardHandler extends ChannelDuplexHandler {
       scanner.resume();
       scanPending();
       if (!rejected) {
-        forwardUpTo(acceptedEnd());
+        forwardAccepted();
         ctx.fireChannelReadComplete();
       }
     }

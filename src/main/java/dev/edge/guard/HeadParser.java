@@ -13,8 +13,9 @@ import io.netty.util.ByteProcessor;
  * {@code method SP target SP HTTP/1.x CRLF}; a field is {@code token ":" OWS value OWS CRLF}; lines
  * end in CRLF only (no bare LF, no bare CR); no obs-fold; no whitespace before the colon; no
  * control characters (HTAB excepted in values) or NUL. It remembers only what framing needs
- * (Content-Length, Transfer-Encoding, Expect, Upgrade) and a sane X-Request-Id for the rejection,
- * matching names byte by byte against {@link KnownField} without making Strings.
+ * (Content-Length, Transfer-Encoding, Expect, Upgrade), whether the connection ends after the
+ * request (Connection), and for the rejection a sane X-Request-Id and whether the method is {@code
+ * HEAD}, matching names byte by byte against {@link KnownField} without making Strings.
  */
 final class HeadParser implements ByteProcessor {
 
@@ -193,6 +194,7 @@ final class HeadParser implements ByteProcessor {
     if (b == CR) {
       return ++count > MAX_LEADING_EMPTY_LINES ? fail(LEADING_LINES) : next(LEADING_LF);
     }
+    values.methodByte(0, b);
     if (b == LF) {
       return fail(BARE_LF);
     }
@@ -206,8 +208,10 @@ final class HeadParser implements ByteProcessor {
 
   private boolean method(byte b) {
     if (b == SP) {
+      values.methodEnd(count);
       return next(TARGET_START);
     }
+    values.methodByte(count, b);
     if (!Chars.isToken(b) || ++count > MAX_METHOD) {
       return fail(BAD_METHOD);
     }
@@ -274,7 +278,7 @@ final class HeadParser implements ByteProcessor {
     }
     if (Chars.isToken(b)) {
       if (field != KnownField.NONE) {
-        field = KnownField.matches(field, matched, b) ? field : KnownField.NONE;
+        field = KnownField.next(field, matched, b);
         matched++;
       }
       return true;

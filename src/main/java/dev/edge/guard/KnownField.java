@@ -1,10 +1,13 @@
 package dev.edge.guard;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The header names the scanner cares about, matched case-insensitively byte by byte as they arrive:
- * a name is a candidate from its first byte and stays one while every byte matches.
+ * a name is a candidate from its first byte and stays one while every byte matches; when a byte
+ * does not, another known name with the same start may take over ({@code content-length} and {@code
+ * connection} share {@code con}).
  */
 final class KnownField {
 
@@ -14,6 +17,7 @@ final class KnownField {
   static final int EXPECT = 2;
   static final int UPGRADE = 3;
   static final int REQUEST_ID = 4;
+  static final int CONNECTION = 5;
 
   private static final byte[][] NAMES = {
     ascii("content-length"),
@@ -21,6 +25,7 @@ final class KnownField {
     ascii("expect"),
     ascii("upgrade"),
     ascii("x-request-id"),
+    ascii("connection"),
   };
 
   private KnownField() {}
@@ -36,10 +41,27 @@ final class KnownField {
     return NONE;
   }
 
-  /** Whether byte {@code index} of a name can still be {@code field}'s. */
-  static boolean matches(int field, int index, byte b) {
+  /**
+   * The candidate once byte {@code index} of a name is {@code b}, the bytes before it having
+   * matched {@code field}: {@code field} itself, another known name with the same first {@code
+   * index} bytes, or {@link #NONE}.
+   */
+  static int next(int field, int index, byte b) {
+    int lower = Chars.lower(b);
     byte[] name = NAMES[field];
-    return index < name.length && name[index] == Chars.lower(b);
+    if (index < name.length && name[index] == lower) {
+      return field;
+    }
+    for (int other = 0; other < NAMES.length; other++) {
+      byte[] candidate = NAMES[other];
+      if (index < candidate.length
+          && index <= name.length
+          && candidate[index] == lower
+          && Arrays.equals(candidate, 0, index, name, 0, index)) {
+        return other;
+      }
+    }
+    return NONE;
   }
 
   /** {@code field} if all of its name matched in {@code length} bytes, else {@link #NONE}. */

@@ -12,6 +12,10 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>After a request carrying {@code Upgrade} it pauses ({@link #paused()}): what follows is either
  * another protocol (101) or the next request, which only the response can tell.
+ *
+ * <p>After the last request — one saying {@code Connection: close}, or HTTP/1.0 without {@code
+ * keep-alive} (RFC 9112 §9.3, §9.6) — it is closed ({@link #closed()}): whatever follows is not a
+ * request and accepts nothing more.
  */
 final class MessageScanner {
 
@@ -20,6 +24,7 @@ final class MessageScanner {
   private static final int CHUNKED_BODY = 2;
   private static final int PAUSED = 3;
   private static final int FAILED = 4;
+  private static final int CLOSED = 5;
 
   private static final Rejection BOTH =
       Rejection.badFraming("Content-Length together with Transfer-Encoding");
@@ -41,6 +46,7 @@ final class MessageScanner {
   private long messageStart;
   private long headEnd = -1;
   private long messageIndex;
+  private long lastMessage = -1;
   private Rejection rejection;
 
   MessageScanner(GuardLimits limits) {
@@ -82,6 +88,9 @@ final class MessageScanner {
           if (framing != null) {
             return fail(framing);
           }
+          if (lastMessage < 0 && !head.values().keepAlive()) {
+            lastMessage = messageIndex;
+          }
           startBody(base + (i - from));
           break;
         case FIXED_BODY:
@@ -108,16 +117,45 @@ final class MessageScanner {
     return null;
   }
 
-  /** Continues with the next request after an upgrade request was answered without 101. */
+  /**
+   * Continues with the next request after an upgrade request was answered without 101 (or closes,
+   * if the upgrade request was the last).
+   */
   void resume() {
     if (phase == PAUSED) {
-      phase = HEAD;
+      phase = lastMessage >= 0 ? CLOSED : HEAD;
     }
   }
 
   /** Paused after an upgrade request; the next message starts at {@link #messageStart()}. */
   boolean paused() {
     return phase == PAUSED;
+  }
+
+  /**
+   * The last request is complete: the bytes from {@link #messageStart()} on are not a request, and
+   * nothing more is scanned.
+   */
+  boolean closed() {
+    return phase == CLOSED;
+  }
+
+  /**
+   * The index of the last request (the first that said {@code Connection: close}, or HTTP/1.0
+   * without keep-alive), known from the end of its head; -1 while there is none.
+   */
+  long lastMessage() {
+    return lastMessage;
+  }
+
+  /**
+   * Whether the current request is a {@code HEAD}, or was cut before its method was complete (the
+   * bytes of it that arrived are the start of {@code HEAD}), so that its answer must have no body.
+   * False before a method byte has arrived, and while paused (the bytes after an upgrade request
+   * are not parsed).
+   */
+  boolean maybeHead() {
+    return phase != PAUSED && head.values().maybeHead();
   }
 
   /** Some bytes of a request head have arrived but not all of it. */
@@ -199,10 +237,11 @@ final class MessageScanner {
 
   private void completeMessage(long next) {
     boolean upgrade = head.values().upgrade;
+    boolean last = lastMessage == messageIndex;
     messageStart = next;
     headEnd = -1;
     messageIndex++;
-    phase = upgrade ? PAUSED : HEAD;
+    phase = upgrade ? PAUSED : last ? CLOSED : HEAD;
     head.resetForRequest();
   }
 

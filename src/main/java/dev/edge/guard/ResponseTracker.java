@@ -1,16 +1,21 @@
 package dev.edge.guard;
 
+import dev.edge.EdgeException.Reason;
+import dev.edge.ProblemResponse;
+import dev.edge.observe.RequestIds;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
+import java.util.Map;
 
 /**
  * The message-level half of the guard, placed right after Reactor Netty's HTTP codec: it counts
@@ -20,11 +25,17 @@ import java.nio.channels.ClosedChannelException;
  * rewrites an absolute-form target that agrees with {@code Host} to origin form (the rest of the
  * edge routes and forwards by path), closes after a response that says {@code Connection: close} or
  * that left a {@code 100-continue} body unsent, and tells the scanner about {@code 100 Continue}
- * and {@code 101}.
+ * and {@code 101}. The response to the connection's last request (the scanner saw it say {@code
+ * Connection: close}, or HTTP/1.0 without keep-alive) is made to say {@code Connection: close}
+ * whatever the rest of the edge put on it; once a response that closes the connection is written,
+ * nothing more is answered and the scanner passes nothing more on.
  *
  * <p>All state is confined to the channel's event loop.
  */
 final class ResponseTracker extends ChannelDuplexHandler {
+
+  private static final Map<String, String> CLOSE =
+      Map.of(HttpHeaderNames.CONNECTION.toString(), HttpHeaderValues.CLOSE.toString());
 
   private final GuardHandler guard;
   private final GuardEvents events;
@@ -45,6 +56,7 @@ final class ResponseTracker extends ChannelDuplexHandler {
   private Rejection pending;
   private String pendingId;
   private boolean pendingHeadUp;
+  private boolean pendingToHead;
   private long pendingAfter;
 
   ResponseTracker(GuardHandler guard, GuardEvents events, HstsHook hsts, boolean secure) {
@@ -61,7 +73,7 @@ final class ResponseTracker extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (refusing) {
+    if (refusing || answered) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -71,6 +83,13 @@ final class ResponseTracker extends ChannelDuplexHandler {
       return;
     }
     if (msg instanceof HttpRequest request) {
+      if (closeAfterResponse) {
+        // Decoded behind a response that closes the connection: not a request any more. (The
+        // body of the request being answered still passes: it is not an HttpRequest.)
+        swallowing = !(request instanceof LastHttpContent);
+        ReferenceCountUtil.release(request);
+        return;
+      }
       String hostProblem =
           HostRules.problem(request.headers(), request.protocolVersion(), request.uri());
       if (hostProblem != null) {
@@ -125,6 +144,8 @@ final class ResponseTracker extends ChannelDuplexHandler {
       ChannelPromise closing = promise.unvoid();
       ctx.write(msg, closing);
       closing.addListener(ChannelFutureListener.CLOSE);
+      answered = true; // the last response: nothing after it is answered
+      guard.stop(); // nor read as a request
       return;
     }
     ctx.write(msg, promise);
@@ -146,7 +167,7 @@ final class ResponseTracker extends ChannelDuplexHandler {
     }
     responseStarted = true;
     switched = status == 101;
-    if (guard.awaitingContinue(responsesDone)) {
+    if (!switched && (guard.lastRequest(responsesDone) || guard.awaitingContinue(responsesDone))) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     if (response
@@ -158,10 +179,11 @@ final class ResponseTracker extends ChannelDuplexHandler {
 
   /**
    * Refuses a request: {@code headUp} says whether its head already reached Reactor Netty (its body
-   * was cut mid-stream). The problem response goes out once every earlier request is answered; if
+   * was cut mid-stream), {@code toHead} whether it is (or, cut short, may be) a {@code HEAD}, whose
+   * answer has no body. The problem response goes out once every earlier request is answered; if
    * the refused request's own response has started or finished, the connection just closes.
    */
-  void reject(Rejection why, String requestId, boolean headUp) {
+  void reject(Rejection why, String requestId, boolean headUp, boolean toHead) {
     refusing = true;
     String id = events.rejected(why.reason(), why.detail(), requestId, ctx.channel());
     if (headUp && responsesDone >= requestsUp) {
@@ -171,6 +193,7 @@ final class ResponseTracker extends ChannelDuplexHandler {
     pending = why;
     pendingId = id;
     pendingHeadUp = headUp;
+    pendingToHead = toHead;
     pendingAfter = headUp ? requestsUp - 1 : requestsUp;
     if (responsesDone >= pendingAfter) {
       if (responseStarted) {
@@ -186,19 +209,21 @@ final class ResponseTracker extends ChannelDuplexHandler {
    * would answer a bare 400): the request and its body are dropped, nothing after it is read.
    */
   private void refuseDecoded(HttpRequest request, String problem) {
-    String id = request.headers().get(dev.edge.observe.RequestIds.HEADER);
+    String id = request.headers().get(RequestIds.HEADER);
+    boolean toHead = HttpMethod.HEAD.equals(request.method());
     swallowing = !(request instanceof LastHttpContent);
     ReferenceCountUtil.release(request);
     guard.stop();
-    reject(new Rejection(dev.edge.EdgeException.Reason.BAD_HOST, problem), id, false);
+    reject(new Rejection(Reason.BAD_HOST, problem), id, false, toHead);
   }
 
   private void writeRejection() {
     answered = true;
     ChannelFutureListener then =
         pendingHeadUp ? ChannelFutureListener.CLOSE : future -> guard.linger();
-    ctx.writeAndFlush(ProblemResponse.of(pending.reason(), pending.detail(), pendingId))
-        .addListener(then);
+    ProblemResponse problem =
+        ProblemResponse.of(pending.reason(), pending.detail(), pendingId, CLOSE.entrySet());
+    ctx.writeAndFlush(problem.message(pendingToHead)).addListener(then);
   }
 
   private void closeNow() {

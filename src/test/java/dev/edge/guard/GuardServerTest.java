@@ -152,6 +152,19 @@ class GuardServerTest {
   }
 
   @Test
+  void aHeadCutShortGets408WithoutABody() throws Exception {
+    start(limits(Duration.ofMillis(400), Duration.ofSeconds(30), 0));
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write("HEA".getBytes(StandardCharsets.US_ASCII));
+      String answer = readAll(socket.getInputStream());
+      assertThat(answer)
+          .startsWith("HTTP/1.1 408 ")
+          .containsIgnoringCase("content-length: ")
+          .endsWith("\r\n\r\n");
+    }
+  }
+
+  @Test
   void aSilentBodyIsCutAtTheBodyIdleTimeout() throws Exception {
     start(limits(Duration.ofSeconds(10), Duration.ofMillis(400), 0));
     try (Socket socket = connect()) {

@@ -3,22 +3,17 @@ package dev.edge.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edge.EdgeException.Reason;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
-/** Server removal, HSTS, absolute-form rewriting, upgrades, the problem body and the counter. */
+/** Server removal, HSTS, absolute-form rewriting, upgrades and the counter. */
 class ResponseHooksTest {
 
   private static final GuardLimits HSTS =
@@ -107,31 +102,6 @@ class ResponseHooksTest {
     assertThat(ch.raw).containsExactly("81026869000102", "0304");
     assertThat(ch.channel.isOpen()).isTrue();
     assertThat(ch.counter.snapshot().values()).containsOnly(0L);
-  }
-
-  @Test
-  void theProblemBodyIsExactlyWhatErrorResponderWrites() {
-    String detail = "a \"quoted\" \\ detail";
-    Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", "about:blank");
-    problem.put("title", Reason.BAD_FRAMING.title());
-    problem.put("status", 400);
-    problem.put("detail", detail);
-    problem.put("reason", "bad_framing");
-    problem.put("requestId", "req-0123456789abcdef");
-    assertThat(ProblemResponse.body(Reason.BAD_FRAMING, detail, "req-0123456789abcdef"))
-        .isEqualTo(JsonMapper.builder().build().writeValueAsString(problem));
-    DefaultFullHttpResponse response =
-        (DefaultFullHttpResponse)
-            ProblemResponse.of(Reason.TOO_MANY_CONNECTIONS, "x", "req-0123456789abcdef");
-    assertThat(response.headers().get("content-type")).isEqualTo("application/problem+json");
-    assertThat(response.headers().get("cache-control")).isEqualTo("no-store");
-    assertThat(response.headers().get("retry-after")).isEqualTo("1");
-    assertThat(response.headers().get("x-request-id")).isEqualTo("req-0123456789abcdef");
-    ByteBuf content = response.content();
-    assertThat(content.toString(StandardCharsets.UTF_8)).contains("\"status\":429");
-    response.release();
-    Unpooled.EMPTY_BUFFER.release();
   }
 
   @Test

@@ -46,7 +46,7 @@ final class DiagnosticsStub implements AutoCloseable {
 
   DiagnosticsStub(Mode mode) {
     DashboardEndpoint dashboard = new DashboardEndpoint();
-    ErrorResponder errors = new ErrorResponder(JSON);
+    ErrorResponder errors = new ErrorResponder();
     server =
         EdgeWorker.keepReading(HttpServer.create())
             .host("127.0.0.1")

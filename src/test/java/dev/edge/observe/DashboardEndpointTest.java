@@ -41,7 +41,7 @@ class DashboardEndpointTest {
   @BeforeAll
   static void start() {
     DashboardEndpoint dashboard = new DashboardEndpoint();
-    ErrorResponder errors = new ErrorResponder(JSON);
+    ErrorResponder errors = new ErrorResponder();
     server =
         EdgeWorker.keepReading(HttpServer.create())
             .host("127.0.0.1")

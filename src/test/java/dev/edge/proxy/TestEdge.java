@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
-import tools.jackson.databind.json.JsonMapper;
 
 /** A real edge listener on a free port whose every request goes through {@link UpstreamProxy}. */
 final class TestEdge implements AutoCloseable {
@@ -32,7 +31,7 @@ final class TestEdge implements AutoCloseable {
   TestEdge(Clock clock) {
     this.health = new UpstreamHealth(clock, Duration.ofSeconds(10));
     this.proxy = new UpstreamProxy(health);
-    ErrorResponder errors = new ErrorResponder(JsonMapper.builder().build());
+    ErrorResponder errors = new ErrorResponder();
     this.server =
         EdgeWorker.keepReading(HttpServer.create())
             .host("127.0.0.1")

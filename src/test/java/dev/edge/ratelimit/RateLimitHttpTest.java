@@ -42,7 +42,7 @@ class RateLimitHttpTest {
 
   @BeforeEach
   void start() {
-    ErrorResponder errors = new ErrorResponder(JsonMapper.builder().build());
+    ErrorResponder errors = new ErrorResponder();
     server =
         HttpServer.create()
             .host("127.0.0.1")

@@ -72,7 +72,7 @@ final class StaticServer implements AutoCloseable {
     new Random(42).nextBytes(big);
     fill();
     StaticFiles files = new StaticFiles(fileIo);
-    ErrorResponder errors = new ErrorResponder(JSON);
+    ErrorResponder errors = new ErrorResponder();
     RouteAction.Static plain = new RouteAction.Static(root, "index.html", null);
     RouteAction.Static spaRoute = new RouteAction.Static(spa, "index.html", "index.html");
     RouteAction.Static gone = new RouteAction.Static(base.resolve("nope"), "index.html", null);
