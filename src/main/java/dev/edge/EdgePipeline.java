@@ -129,8 +129,8 @@ public final class EdgePipeline {
       answer = Mono.error(e);
     }
     return answer
-        .onErrorResume(error -> respondToError(error, req, res, exchange))
-        .doFinally(signal -> finish(req, res, exchange, signal));
+        .onErrorResume(error -> respondToError(error, req, res, channel, exchange))
+        .doFinally(signal -> finish(req, res, channel, exchange, signal));
   }
 
   /** Requests being handled right now (waiting, in flight or streaming), on either lane. */
@@ -244,7 +244,14 @@ public final class EdgePipeline {
   }
 
   private Mono<Void> respondToError(
-      Throwable error, HttpServerRequest req, HttpServerResponse res, Exchange exchange) {
+      Throwable error,
+      HttpServerRequest req,
+      HttpServerResponse res,
+      Channel channel,
+      Exchange exchange) {
+    if (RequestGuard.answeredBy(channel) != null) {
+      return Mono.empty(); // the guard answered (and counted) it: a 413 or 408 mid-body
+    }
     EdgeException.Reason reason = ErrorResponder.reasonOf(error, res);
     if (reason != null && !res.hasSentHeaders()) {
       recorder.countRejection(exchange, reason);
@@ -253,11 +260,20 @@ public final class EdgePipeline {
   }
 
   private void finish(
-      HttpServerRequest req, HttpServerResponse res, Exchange exchange, SignalType signal) {
-    boolean gone =
-        !res.hasSentHeaders()
-            && (signal == SignalType.CANCEL || !((Connection) req).channel().isActive());
-    int status = gone ? ExchangeRecorder.CLIENT_CLOSED : res.status().code();
+      HttpServerRequest req,
+      HttpServerResponse res,
+      Channel channel,
+      Exchange exchange,
+      SignalType signal) {
+    int status = res.status().code();
+    if (!res.hasSentHeaders()) {
+      EdgeException.Reason guard = RequestGuard.answeredBy(channel);
+      if (guard != null) {
+        status = guard.status();
+      } else if (signal == SignalType.CANCEL || !channel.isActive()) {
+        status = ExchangeRecorder.CLIENT_CLOSED;
+      }
+    }
     recorder.leave(
         exchange,
         req.method().name(),

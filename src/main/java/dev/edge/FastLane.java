@@ -80,6 +80,7 @@ final class FastLane extends ChannelDuplexHandler {
   private int generalPending;
   private boolean informational;
   private boolean swallowing;
+  private boolean closing;
   private Answer current;
   private final ArrayDeque<Object> held = new ArrayDeque<>(4);
   private boolean readsPaused;
@@ -158,6 +159,11 @@ final class FastLane extends ChannelDuplexHandler {
       int status = response.status().code();
       informational = status >= 100 && status < 200 && status != 101;
       off |= status == 101;
+      closing |=
+          !informational
+              && response
+                  .headers()
+                  .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
     }
     if (msg instanceof LastHttpContent) {
       if (informational) {
@@ -332,6 +338,10 @@ final class FastLane extends ChannelDuplexHandler {
 
   /** Replays what was held behind the finished request, then reads on. */
   private void resume() {
+    if (closing) {
+      releaseHeld(); // a response closed the connection: nothing after it is read as a request
+      return;
+    }
     boolean passed = false;
     while (!held.isEmpty() && !mustWait(held.peek()) && ctx.channel().isActive()) {
       take(held.poll());

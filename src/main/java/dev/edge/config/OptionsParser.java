@@ -53,6 +53,7 @@ public final class OptionsParser {
           new Option("header-timeout-ms", "10000", "milliseconds 1-3600000"),
           new Option("idle-timeout-ms", "60000", "milliseconds 1-86400000"),
           new Option("body-idle-timeout-ms", "30000", "milliseconds 1-3600000"),
+          new Option("request-timeout-ms", "60000", "milliseconds 1-3600000"),
           new Option("max-body-mb", "10", "an integer 0-1048576 (MiB; 0 = no limit)"),
           new Option("max-header-bytes", "16384", "an integer 1024-1048576"),
           new Option("max-connections-per-client", "0 (no limit)", "an integer 0-1000000"),
@@ -217,7 +218,8 @@ public final class OptionsParser {
         millis("body-idle-timeout-ms", 30_000),
         integer("max-body-mb", 10, 0, 1_048_576) * 1024L * 1024L,
         integer("max-connections-per-client", 0, 0, 1_000_000),
-        bool("hsts", false));
+        bool("hsts", false),
+        millis("request-timeout-ms", 60_000));
   }
 
   private List<Cidr> trustedProxies() {

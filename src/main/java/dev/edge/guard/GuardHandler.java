@@ -4,9 +4,7 @@ import dev.edge.EdgeException.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -26,8 +24,10 @@ import java.util.concurrent.TimeUnit;
  * timeout (from the connection's start for the first request, from a request's first byte for later
  * ones; while a head is incomplete it keeps reading by itself, since the codec has seen nothing to
  * ask for more), the body idle timeout (only while the edge is actually asking for bytes, and not
- * while a client waits for {@code 100 Continue}) and the keep-alive idle timeout (from the moment
- * every request so far is answered, or the connection opened, until the next byte arrives).
+ * while a client waits for {@code 100 Continue}), the request deadline (a whole request, head and
+ * body, from its first byte: a body dribbled a byte at a time never resets it; past it, {@code 408}
+ * when nothing was answered yet, and close) and the keep-alive idle timeout (from the moment every
+ * request so far is answered, or the connection opened, until the next byte arrives).
  *
  * <p>The timeouts share one timer per connection, scheduled for the earliest deadline and moved
  * only when it fires: a request answered on a busy connection costs a clock read, not a timer (nor
@@ -37,11 +37,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class GuardHandler extends ChannelDuplexHandler {
 
-  /** How long a rejected connection keeps draining input after its response before closing. */
-  static final Duration LINGER = Duration.ofSeconds(1);
-
   private static final Rejection HEAD_TIMEOUT =
       new Rejection(Reason.REQUEST_TIMEOUT, "request head not received in time");
+  private static final Rejection REQUEST_DEADLINE =
+      new Rejection(Reason.REQUEST_TIMEOUT, "request not received within the request deadline");
   private static final Rejection DATA_AFTER_UPGRADE =
       Rejection.badFraming("data after an upgrade request before its response");
 
@@ -51,6 +50,7 @@ final class GuardHandler extends ChannelDuplexHandler {
   private final long headerTimeout;
   private final long bodyIdleTimeout;
   private final long idleTimeout;
+  private final long requestTimeout;
   private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(4);
   private ResponseTracker tracker;
   private ChannelHandlerContext ctx;
@@ -65,6 +65,8 @@ final class GuardHandler extends ChannelDuplexHandler {
   private long timerAt;
   private long headDeadline;
   private long headIndex;
+  private long requestDeadline;
+  private long requestIndex;
   private long bodyIndex = -1;
   private boolean awaitingContinue;
   private long lastBodyByte;
@@ -80,6 +82,7 @@ final class GuardHandler extends ChannelDuplexHandler {
     this.headerTimeout = limits.headerTimeout().toNanos();
     this.bodyIdleTimeout = limits.bodyIdleTimeout().toNanos();
     this.idleTimeout = limits.idleTimeout().toNanos();
+    this.requestTimeout = limits.requestTimeout().toNanos();
   }
 
   void tracker(ResponseTracker tracker) {
@@ -101,6 +104,8 @@ final class GuardHandler extends ChannelDuplexHandler {
     long now = System.nanoTime();
     headDeadline = now + headerTimeout;
     headIndex = 0;
+    requestDeadline = now + requestTimeout;
+    requestIndex = 0;
     arm(headDeadline);
     becomeIdle(now); // a connection that never sends is idle too, whichever deadline comes first
     ctx.fireChannelActive();
@@ -167,13 +172,13 @@ final class GuardHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    cleanUp();
+    stop(); // nothing more is read: no timer, no held bytes
     ctx.fireChannelInactive();
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    cleanUp();
+    stop(); // nothing more is read: no timer, no held bytes
   }
 
   /** Scans pending bytes not scanned yet; rejects, or updates the timers. */
@@ -216,6 +221,15 @@ final class GuardHandler extends ChannelDuplexHandler {
     if (headDeadline != 0) {
       arm(headDeadline);
     }
+    if (!receiving()) {
+      requestDeadline = 0; // received whole (or the connection left HTTP/1): no deadline
+    } else if (index != requestIndex || requestDeadline == 0) {
+      requestIndex = index;
+      requestDeadline = now + requestTimeout; // from the request's first byte
+    }
+    if (requestDeadline != 0) {
+      arm(requestDeadline);
+    }
     if (scanner.inBody()) {
       if (bodyIndex != index) {
         bodyIndex = index;
@@ -246,6 +260,10 @@ final class GuardHandler extends ChannelDuplexHandler {
       return;
     }
     long now = System.nanoTime();
+    if (requestDeadline != 0 && now - requestDeadline >= 0 && receiving()) {
+      reject(scanner.inHead() ? HEAD_TIMEOUT : REQUEST_DEADLINE);
+      return;
+    }
     if (idle && now - idleSince >= idleTimeout) {
       events.silentClose(ctx.channel(), "idle for the keep-alive idle timeout");
       ctx.close();
@@ -274,6 +292,9 @@ final class GuardHandler extends ChannelDuplexHandler {
     }
     if (headDeadline != 0) {
       arm(headDeadline);
+    }
+    if (requestDeadline != 0 && receiving()) {
+      arm(requestDeadline);
     }
     if (idle) {
       arm(idleSince + idleTimeout);
@@ -306,6 +327,11 @@ final class GuardHandler extends ChannelDuplexHandler {
     if (scanner.closed()) {
       releasePending();
     }
+  }
+
+  /** Whether a request is being received (its head or its body). */
+  private boolean receiving() {
+    return scanner.inHead() || scanner.inBody();
   }
 
   private boolean readWanted() {
@@ -358,11 +384,7 @@ final class GuardHandler extends ChannelDuplexHandler {
     }
   }
 
-  /**
-   * Whether request number {@code index} (0-based) is still waiting for {@code 100 Continue}: if
-   * its final response goes out now, the client may or may not send the body, so the connection
-   * must close after it.
-   */
+  /** Whether request {@code index} still waits for {@code 100 Continue} (its answer must close). */
   boolean awaitingContinue(long index) {
     return awaitingContinue && scanner.inBody() && scanner.messageIndex() == index;
   }
@@ -412,17 +434,6 @@ final class GuardHandler extends ChannelDuplexHandler {
             });
   }
 
-  /** After the rejection went out: stop sending, drain what the client still sends, then close. */
-  void linger() {
-    if (ctx.channel() instanceof DuplexChannel duplex && ctx.channel().isActive()) {
-      ctx.channel().config().setAutoRead(true);
-      duplex.shutdownOutput();
-      ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
-    } else {
-      ctx.close();
-    }
-  }
-
   private void cancelTimer() {
     if (timer != null) {
       timer.cancel(false);
@@ -434,10 +445,5 @@ final class GuardHandler extends ChannelDuplexHandler {
     while (!pending.isEmpty()) {
       pending.poll().release();
     }
-  }
-
-  private void cleanUp() {
-    cancelTimer();
-    releasePending();
   }
 }

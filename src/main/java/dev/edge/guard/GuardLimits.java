@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param maxConnectionsPerClient most concurrent connections from one client IP address, 0 for no
  *     limit; over → {@code 429 too_many_connections} and close
  * @param hsts add {@code Strict-Transport-Security} to responses on HTTPS connections
+ * @param requestTimeout longest time to receive a whole request, head and body, from its first byte
+ *     (the connection's start, for its first request), however steadily it arrives; later → {@code
+ *     408 request_timeout} (when nothing was answered yet) and close
  */
 public record GuardLimits(
     int maxRequestTarget,
@@ -29,7 +32,8 @@ public record GuardLimits(
     Duration bodyIdleTimeout,
     long maxBodyBytes,
     int maxConnectionsPerClient,
-    boolean hsts) {
+    boolean hsts,
+    Duration requestTimeout) {
 
   /** Default longest request target: 8 KiB. */
   public static final int DEFAULT_MAX_REQUEST_TARGET = 8 * 1024;
@@ -46,6 +50,9 @@ public record GuardLimits(
   /** Default request body idle timeout: 30 s. */
   public static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Default deadline for a whole request, head and body: 60 s. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
   /** Default largest request body: 10 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
@@ -54,18 +61,47 @@ public record GuardLimits(
     Objects.requireNonNull(headerTimeout, "headerTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(bodyIdleTimeout, "bodyIdleTimeout");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
     if (maxRequestTarget < 1 || maxHeaderBytes < 1 || maxBodyBytes < 0) {
       throw new IllegalArgumentException("limits must be positive");
     }
     if (maxConnectionsPerClient < 0) {
       throw new IllegalArgumentException("maxConnectionsPerClient must be 0 (off) or positive");
     }
-    if (!positive(headerTimeout) || !positive(idleTimeout) || !positive(bodyIdleTimeout)) {
+    if (!positive(headerTimeout)
+        || !positive(idleTimeout)
+        || !positive(bodyIdleTimeout)
+        || !positive(requestTimeout)) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
   }
 
-  /** The defaults: 8 KiB, 16 KiB, 10 s, 60 s, 30 s, 10 MiB, no per-client limit, no HSTS. */
+  /** Limits with the default request deadline ({@link #DEFAULT_REQUEST_TIMEOUT}). */
+  public GuardLimits(
+      int maxRequestTarget,
+      int maxHeaderBytes,
+      Duration headerTimeout,
+      Duration idleTimeout,
+      Duration bodyIdleTimeout,
+      long maxBodyBytes,
+      int maxConnectionsPerClient,
+      boolean hsts) {
+    this(
+        maxRequestTarget,
+        maxHeaderBytes,
+        headerTimeout,
+        idleTimeout,
+        bodyIdleTimeout,
+        maxBodyBytes,
+        maxConnectionsPerClient,
+        hsts,
+        DEFAULT_REQUEST_TIMEOUT);
+  }
+
+  /**
+   * The defaults: 8 KiB, 16 KiB, 10 s, 60 s, 30 s, 10 MiB, no per-client limit, no HSTS, 60 s for a
+   * whole request.
+   */
   public static GuardLimits defaults() {
     return new GuardLimits(
         DEFAULT_MAX_REQUEST_TARGET,
@@ -88,7 +124,8 @@ public record GuardLimits(
         bodyIdleTimeout,
         maxBodyBytes,
         maxConnectionsPerClient,
-        hsts);
+        hsts,
+        requestTimeout);
   }
 
   private static boolean positive(Duration d) {

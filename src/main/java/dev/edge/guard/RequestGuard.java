@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.net.SocketAddress;
 import java.util.Map;
 import reactor.netty.Connection;
@@ -45,6 +46,8 @@ public final class RequestGuard {
       new Rejection(
           Reason.TOO_MANY_CONNECTIONS, "too many concurrent connections from this client address");
 
+  private static final AttributeKey<Reason> ANSWERED = AttributeKey.valueOf("edge.guard.answered");
+
   private final GuardLimits limits;
   private final GuardEvents events;
   private final HstsHook hsts;
@@ -59,6 +62,20 @@ public final class RequestGuard {
         limits.maxConnectionsPerClient() > 0
             ? new ClientConnections(limits.maxConnectionsPerClient())
             : null;
+  }
+
+  /** Notes on {@code channel} that the guard answered its request in progress with {@code why}. */
+  static void answered(Channel channel, Reason why) {
+    channel.attr(ANSWERED).set(why);
+  }
+
+  /**
+   * The reason the guard answered the request in progress on {@code channel} with (a {@code 413} or
+   * {@code 408} it wrote below the request path, which then closes the connection), or null when it
+   * did not: the request path records that answer rather than a client that went away.
+   */
+  public static Reason answeredBy(Channel channel) {
+    return channel.hasAttr(ANSWERED) ? channel.attr(ANSWERED).get() : null;
   }
 
   /** The limits this guard enforces. */

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -15,7 +16,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The message-level half of the guard, placed right after Reactor Netty's HTTP codec: it counts
@@ -33,6 +36,9 @@ import java.util.Map;
  * <p>All state is confined to the channel's event loop.
  */
 final class ResponseTracker extends ChannelDuplexHandler {
+
+  /** How long a rejected connection keeps draining input after its response before closing. */
+  static final Duration LINGER = Duration.ofSeconds(1);
 
   private static final Map<String, String> CLOSE =
       Map.of(HttpHeaderNames.CONNECTION.toString(), HttpHeaderValues.CLOSE.toString());
@@ -219,11 +225,26 @@ final class ResponseTracker extends ChannelDuplexHandler {
 
   private void writeRejection() {
     answered = true;
-    ChannelFutureListener then =
-        pendingHeadUp ? ChannelFutureListener.CLOSE : future -> guard.linger();
+    if (pendingHeadUp) {
+      // The request path has this request and will see its client go away: the record says what
+      // the client was actually answered.
+      RequestGuard.answered(ctx.channel(), pending.reason());
+    }
+    ChannelFutureListener then = pendingHeadUp ? ChannelFutureListener.CLOSE : future -> linger();
     ProblemResponse problem =
         ProblemResponse.of(pending.reason(), pending.detail(), pendingId, CLOSE.entrySet());
     ctx.writeAndFlush(problem.message(pendingToHead)).addListener(then);
+  }
+
+  /** After the rejection went out: stop sending, drain what the client still sends, then close. */
+  private void linger() {
+    if (ctx.channel() instanceof DuplexChannel duplex && ctx.channel().isActive()) {
+      ctx.channel().config().setAutoRead(true);
+      duplex.shutdownOutput();
+      ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      ctx.close();
+    }
   }
 
   private void closeNow() {

@@ -37,11 +37,11 @@
  * <p>Every rejection closes its connection: the simplest rule that is always safe (a connection
  * whose framing is in doubt must not be reused, and telling apart the cases where it could be is
  * not worth the risk). A refused request that never reached Reactor Netty gets its response, then a
- * FIN, and up to {@link dev.edge.guard.GuardHandler#LINGER} of draining before the close (so unread
- * request bytes do not turn into a reset that destroys the response); one cut mid-body is closed at
- * once. The problem response is built by {@link dev.edge.ProblemResponse}, as every other the edge
- * writes; a refused {@code HEAD} (or a request cut while what arrived of its method is the start of
- * {@code HEAD}) gets its headers and no body.
+ * FIN, and up to {@link dev.edge.guard.ResponseTracker#LINGER} of draining before the close (so
+ * unread request bytes do not turn into a reset that destroys the response); one cut mid-body is
+ * closed at once. The problem response is built by {@link dev.edge.ProblemResponse}, as every other
+ * the edge writes; a refused {@code HEAD} (or a request cut while what arrived of its method is the
+ * start of {@code HEAD}) gets its headers and no body.
  *
  * <p>Nothing is read after a connection's last request (RFC 9112 §9.6): once a request that said
  * {@code Connection: close} (or an HTTP/1.0 one without keep-alive) is complete, the scanner passes

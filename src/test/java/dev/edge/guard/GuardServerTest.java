@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -177,6 +178,45 @@ class GuardServerTest {
       String answer = readAll(socket.getInputStream());
       assertThat((System.nanoTime() - started) / 1_000_000).isBetween(300L, 5000L);
       assertThat(answer).doesNotContain(" 200 ");
+    }
+    assertThat(counter.count(dev.edge.EdgeException.Reason.REQUEST_TIMEOUT)).isEqualTo(1);
+  }
+
+  @Test
+  void aDribbledBodyGets408AtTheRequestDeadlineThoughItNeverFallsSilent() throws Exception {
+    start(
+        new GuardLimits(
+            8192,
+            16384,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(30),
+            1000,
+            0,
+            false,
+            Duration.ofMillis(800)));
+    try (Socket socket = connect()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          "POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      int sent = 0;
+      try {
+        // one byte every 100 ms: the body idle timeout (30 s) never fires, the deadline does
+        for (; sent < 100; sent++) {
+          out.write('x');
+          out.flush();
+          Thread.sleep(100);
+        }
+      } catch (IOException closed) {
+        // the edge cut the connection after its 408
+      }
+      String answer = readAll(socket.getInputStream());
+      assertThat(answer)
+          .startsWith("HTTP/1.1 408 ")
+          .contains("\"reason\":\"request_timeout\"")
+          .doesNotContain(" 200 ");
+      assertThat(sent).as("bytes dribbled before the deadline").isLessThan(100);
     }
     assertThat(counter.count(dev.edge.EdgeException.Reason.REQUEST_TIMEOUT)).isEqualTo(1);
   }
