@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A client sending its request head one byte at a time is cut at the header timeout (2 s here) with
- * a 408, however steadily the bytes come, while other clients are served throughout.
+ * a 408, however steadily the bytes come, while other clients are served throughout; clients
+ * dribbling their bodies on more connections than there are worker slots hold none of them (the
+ * body is buffered before a worker is leased) and get a 408 at the request deadline.
  */
 class SlowlorisIT {
 
@@ -90,5 +92,67 @@ class SlowlorisIT {
     }
     HttpResponse<String> still = edge.get("/hello");
     assertThat(still.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void dribbledBodiesOnEverySlotLeaveOthersServedThenGet408AtTheDeadline() throws Exception {
+    int slots = 2 * 4;
+    try (EdgeProcess small =
+        EdgeProcess.startReady(2, "--workers=2", "--max-inflight=4", "--request-timeout-ms=4000")) {
+      List<GuardSocket> dribblers = new java.util.ArrayList<>();
+      for (int i = 0; i < slots; i++) {
+        dribblers.add(
+            new GuardSocket(small.port(), 20_000)
+                .send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n"));
+      }
+      AtomicBoolean dribbling = new AtomicBoolean(true);
+      Thread feeder =
+          new Thread(
+              () -> {
+                while (dribbling.get()) {
+                  for (GuardSocket socket : dribblers) {
+                    try {
+                      socket.send(new byte[] {'x'});
+                    } catch (Exception e) {
+                      // cut at the deadline: expected
+                    }
+                  }
+                  try {
+                    Thread.sleep(300);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      feeder.setDaemon(true);
+      feeder.start();
+      try {
+        for (int i = 0; i < 5; i++) {
+          HttpResponse<String> hello = small.get("/hello");
+          assertThat(hello.statusCode()).isEqualTo(200);
+          assertThat(hello.body()).isEqualTo("hello from edge\n");
+        }
+        assertThat(small.status().get("apps").get(0).get("inflight").asInt())
+            .as("no worker slot held by a dribbled body")
+            .isZero();
+        for (GuardSocket socket : dribblers) {
+          RawHttp.Response response = socket.read();
+          assertThat(response.status()).isEqualTo(408);
+          assertThat(response.reason()).isEqualTo("request_timeout");
+          assertThat(socket.closedByServer()).isTrue();
+        }
+      } finally {
+        dribbling.set(false);
+        for (GuardSocket socket : dribblers) {
+          socket.close();
+        }
+      }
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (small.lines(" 408 - - POST /echo").size() < slots && System.nanoTime() < deadline) {
+        Thread.sleep(50); // the access log is written by a background thread
+      }
+      assertThat(small.lines(" 408 - - POST /echo")).hasSize(slots);
+      assertThat(small.lines(" 499 ")).isEmpty();
+    }
   }
 }
