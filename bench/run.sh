@@ -3,22 +3,57 @@
 #
 #   bench/run.sh                       # defaults: wrk -t2 -c32 -d10s, 10 s warm-up per target/endpoint
 #   WRK_DURATION=30s bench/run.sh      # longer measured runs
+#   ENDPOINTS="/hello POST:/echo:1048576" bench/run.sh                    # a GET and a 1 MiB POST only
+#   EDGE_JAR_BEFORE=/tmp/edge-before/target/edge.jar ROUNDS=5 bench/run.sh  # before/after in one run
+#
+# Duration: 20 s (warm-up + measured run) per target, endpoint and round, plus starts, the idle
+# wait (up to IDLE_WAIT) and nginx's failing 1 MiB check (10 s, round 1 only, see Endpoints): a
+# default run (ROUNDS=1, 3 targets, 4 endpoints) takes about 5 minutes, about 6.5 with edge-before;
+# ROUNDS=5 about 21 minutes, about 29 with edge-before.
+#
+# Before/after on the same machine in one run: build the "before" jar from a commit in a separate
+# work tree (the working tree and its target/ are left alone), then point EDGE_JAR_BEFORE at it:
+#   git worktree add /tmp/edge-before <commit> && (cd /tmp/edge-before && ./mvnw -B -q -o package -DskipTests)
+#   EDGE_JAR_BEFORE=/tmp/edge-before/target/edge.jar ROUNDS=5 bench/run.sh
+#   git worktree remove /tmp/edge-before        # when done (never commit a jar)
 #
 # Targets (each started alone, measured, then stopped before the next one starts):
-#   edge    java -jar edge.jar --workers=1 (the built-in demo app, one child-JVM worker, Unix socket)
-#   direct  one standalone demo worker on a loopback TCP port, no proxy
-#   nginx   nginx (1 worker process) proxying to one standalone demo worker on a Unix socket
+#   edge         java -jar edge.jar --workers=1 (the built-in demo app, one child-JVM worker, Unix socket)
+#   edge-before  the same from EDGE_JAR_BEFORE (only with it), same options; it runs that jar's own
+#                demo app, extracted into a runtime cache of its own
+#   direct       one standalone demo worker on a loopback TCP port, no proxy
+#   nginx        nginx (1 worker process) proxying to one standalone demo worker on a Unix socket;
+#                it buffers request bodies as by default (proxy_request_buffering on,
+#                client_body_buffer_size, then a temp file), client_max_body_size = the edge's
+#                --max-body-mb (10m unless EDGE_OPTIONS sets it)
+#
+# Endpoints: a GET is its path ("/hello"); a POST is "POST:PATH:BYTES", e.g. "POST:/echo:1024": wrk
+# sends BYTES of "x" as application/octet-stream through a Lua script (wrk -s) in the temp dir. Every
+# endpoint is checked once per target before its warm-up: /hello's text, /bytes?n=N's length, and
+# that POST /echo sends the body back byte for byte (other paths: a 2xx answer). A failed GET check
+# stops the run; a failed POST check leaves that endpoint out for that target, in every round, and
+# the report says why. Expected: nginx with POST:/echo:1048576. nginx stops sending a request body
+# once the upstream's response has begun, and the demo's /echo answers while it reads, so past what
+# the socket buffers hold (some 200 KB) both wait until the check's 10 s timeout. The edge, the
+# direct worker and the 1 KiB body are not affected; an app that reads the whole body before it
+# answers would be measurable behind nginx at any size.
 #
 # Environment (all optional):
 #   EDGE_JAR             edge jar (default: target/edge.jar; built with ./mvnw if missing)
+#   EDGE_JAR_BEFORE      a second edge jar, e.g. of an older commit (see above): adds the target
+#                        edge-before, reported with its ratios to nginx and the edge's to it
+#   EDGE_BEFORE_OPTIONS  edge options of edge-before (default: EDGE_OPTIONS; set it when EDGE_OPTIONS
+#                        has options the older jar does not know)
 #   WORKER_JAVA_OPTIONS  JVM options of every demo worker (default: the edge's demo default)
 #   EDGE_JAVA_OPTIONS    JVM options of the edge process itself (default: none)
 #   EDGE_OPTIONS         extra edge options, e.g. "--no-metrics --no-access-log" (default: none)
 #   WRK_THREADS WRK_CONNECTIONS WRK_DURATION   measured run (default 2, 32, 10s)
 #   WARMUP_DURATION      warm-up run per target and endpoint, same threads/connections (default 10s;
 #                        the edge JVM is still JIT-compiling (C2) after 5 s of load)
-#   ENDPOINTS            space-separated request paths (default "/hello /bytes?n=65536")
-#   TARGETS              subset/order of "edge direct nginx" (default all three)
+#   ENDPOINTS            space-separated endpoints, see above (default
+#                        "/hello /bytes?n=65536 POST:/echo:1024 POST:/echo:1048576")
+#   TARGETS              subset/order of "edge edge-before direct nginx" (default all of them,
+#                        edge-before only with EDGE_JAR_BEFORE)
 #   ROUNDS               rounds of all targets, alternating (default 1); with more than one, the
 #                        ratios use each target's median over the rounds (this machine is noisy)
 #   NGINX_LOCATION_EXTRA extra directives for nginx's proxy location (default none)
@@ -49,8 +84,10 @@ WRK_THREADS=${WRK_THREADS:-2}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 WRK_DURATION=${WRK_DURATION:-10s}
 WARMUP_DURATION=${WARMUP_DURATION:-10s}
-ENDPOINTS=${ENDPOINTS:-"/hello /bytes?n=65536"}
-TARGETS=${TARGETS:-"edge direct nginx"}
+ENDPOINTS=${ENDPOINTS:-"/hello /bytes?n=65536 POST:/echo:1024 POST:/echo:1048576"}
+EDGE_JAR_BEFORE=${EDGE_JAR_BEFORE:-}
+EDGE_BEFORE_OPTIONS=${EDGE_BEFORE_OPTIONS-$EDGE_OPTIONS}
+if [[ -n $EDGE_JAR_BEFORE ]]; then TARGETS=${TARGETS:-"edge edge-before direct nginx"}; else TARGETS=${TARGETS:-"edge direct nginx"}; fi
 NGINX_LOCATION_EXTRA=${NGINX_LOCATION_EXTRA:-}
 NGINX_JOB=${NGINX_JOB:-same}
 ROUNDS=${ROUNDS:-1}
@@ -95,11 +132,46 @@ if [[ ! -f $EDGE_JAR ]]; then
   [[ -f $EDGE_JAR ]] || die "the build did not produce $EDGE_JAR"
 fi
 EDGE_JAR=$(cd "$(dirname "$EDGE_JAR")" && pwd)/$(basename "$EDGE_JAR")
+for target in $TARGETS; do
+  case $target in
+    edge | direct | nginx) ;;
+    edge-before) [[ -n $EDGE_JAR_BEFORE ]] || die "target edge-before needs EDGE_JAR_BEFORE=/path/to/old-edge.jar" ;;
+    *) die "unknown target $target (expected: edge edge-before direct nginx)" ;;
+  esac
+done
+if [[ -n $EDGE_JAR_BEFORE ]]; then
+  [[ -f $EDGE_JAR_BEFORE ]] || die "EDGE_JAR_BEFORE=$EDGE_JAR_BEFORE does not exist"
+  EDGE_JAR_BEFORE=$(cd "$(dirname "$EDGE_JAR_BEFORE")" && pwd)/$(basename "$EDGE_JAR_BEFORE")
+  [[ $EDGE_JAR_BEFORE != "$EDGE_JAR" ]] || die "EDGE_JAR_BEFORE is the same file as EDGE_JAR"
+fi
+
+# --- endpoints ---------------------------------------------------------------------------------
+
+# the edge's request-body limit (--max-body-mb, 0 = none), which nginx's client_max_body_size copies
+MAX_BODY_MB=10
+if [[ " $EDGE_OPTIONS " =~ [[:space:]]--max-body-mb[=[:space:]]([0-9]+)[[:space:]] ]]; then MAX_BODY_MB=${BASH_REMATCH[1]}; fi
+EP_METHOD= EP_PATH= EP_BYTES=
+parse_endpoint() {  # parse_endpoint SPEC: sets EP_METHOD EP_PATH EP_BYTES ("" for a GET)
+  if [[ $1 =~ ^POST:(/[^:]*):([0-9]+)$ ]]; then
+    EP_METHOD=POST EP_PATH=${BASH_REMATCH[1]} EP_BYTES=$((10#${BASH_REMATCH[2]}))
+  elif [[ $1 == /* ]]; then
+    EP_METHOD=GET EP_PATH=$1 EP_BYTES=
+  else
+    die "endpoint $1: expected a path (/hello) or POST:PATH:BYTES (POST:/echo:1024)"
+  fi
+}
+for spec in $ENDPOINTS; do
+  parse_endpoint "$spec"
+  if [[ $EP_METHOD == POST ]] && ((MAX_BODY_MB > 0 && EP_BYTES > MAX_BODY_MB * 1048576)); then
+    die "endpoint $spec: the body is larger than the edge's --max-body-mb=$MAX_BODY_MB (raise it in EDGE_OPTIONS)"
+  fi
+done
 
 # --- processes and cleanup ---------------------------------------------------------------------
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/edge-bench.XXXXXX")
-CACHE=$TMP/cache
+CACHE=$TMP/cache                # the edge's runtime cache (the standalone workers run from it too)
+CACHE_BEFORE=$TMP/cache-before  # edge-before's: its runtime is extracted from its own jar
 PIDS=()  # everything this script started, killed on exit
 
 stop_pid() {  # stop_pid PID...: TERM, wait up to 5 s, then KILL
@@ -194,23 +266,25 @@ nginx_job_text() {
 
 # --- edge --------------------------------------------------------------------------------------
 
-EDGE_PID= EDGE_PORT= EDGE_LOG=
-start_edge() {  # start_edge NAME: starts the edge, waits for "ready":1; sets EDGE_PID EDGE_PORT
-  local name=$1 t0
+EDGE_PID= EDGE_PORT= EDGE_LOG= EDGE_SCHEDULING= BEFORE_SCHEDULING=
+start_edge() {  # start_edge edge|edge-before NAME: starts that edge, waits for "ready":1; sets EDGE_PID EDGE_PORT
+  local target=$1 name=$2 t0 jar=$EDGE_JAR cache=$CACHE options=$EDGE_OPTIONS scheduling
+  if [[ $target == edge-before ]]; then jar=$EDGE_JAR_BEFORE cache=$CACHE_BEFORE options=$EDGE_BEFORE_OPTIONS; fi
   EDGE_PORT=$(free_port)
   EDGE_LOG=$TMP/$name.log
   t0=$(now_ms)
   # shellcheck disable=SC2086
-  java $EDGE_JAVA_OPTIONS -jar "$EDGE_JAR" --http-port="$EDGE_PORT" --bind-address=127.0.0.1 --workers=1 \
-    --cache-dir="$CACHE" --socket-dir="$TMP/s-$name" --worker-java-options="$WORKER_JAVA_OPTIONS" \
-    $EDGE_OPTIONS </dev/null >"$EDGE_LOG" 2>&1 &
+  java $EDGE_JAVA_OPTIONS -jar "$jar" --http-port="$EDGE_PORT" --bind-address=127.0.0.1 --workers=1 \
+    --cache-dir="$cache" --socket-dir="$TMP/s-$name" --worker-java-options="$WORKER_JAVA_OPTIONS" \
+    $options </dev/null >"$EDGE_LOG" 2>&1 &
   EDGE_PID=$!
   PIDS+=("$EDGE_PID")
-  wait_until "edge ($name) listening" "$EDGE_PID" grep -q "^edge: http://127.0.0.1:$EDGE_PORT/" "$EDGE_LOG"
-  wait_until "edge ($name) worker ready" "$EDGE_PID" edge_ready
+  wait_until "$target ($name) listening" "$EDGE_PID" grep -q "^edge: http://127.0.0.1:$EDGE_PORT/" "$EDGE_LOG"
+  wait_until "$target ($name) worker ready" "$EDGE_PID" edge_ready
   EDGE_WALL_MS=$(($(now_ms) - t0))
-  EDGE_SCHEDULING=$(sed -n 's/.*worker_start app=demo .*scheduling=\([a-z]*\).*/\1/p' "$EDGE_LOG" | head -n1)
-  log "edge ($name) ready on :$EDGE_PORT after ${EDGE_WALL_MS} ms (pid $EDGE_PID)"
+  scheduling=$(sed -n 's/.*worker_start app=demo .*scheduling=\([a-z]*\).*/\1/p' "$EDGE_LOG" | head -n1)
+  if [[ $target == edge-before ]]; then BEFORE_SCHEDULING=$scheduling; else EDGE_SCHEDULING=$scheduling; fi
+  log "$target ($name) ready on :$EDGE_PORT after ${EDGE_WALL_MS} ms (pid $EDGE_PID)"
 }
 edge_ready() { curl -sf --max-time 2 "http://127.0.0.1:$EDGE_PORT/status" | grep -q '"ready":1'; }
 edge_start_ms() {  # the first worker_ready startMs in an edge log
@@ -305,6 +379,9 @@ error_log $dir/logs/error.log warn;
 events { worker_connections 1024; }
 http {
     $access
+    # request bodies: nginx's own buffering stays at its defaults (proxy_request_buffering on,
+    # client_body_buffer_size, then a temp file); only the size limit follows the edge's
+    client_max_body_size $( ((MAX_BODY_MB > 0)) && echo "${MAX_BODY_MB}m" || echo 0);
 $temps
     upstream worker {
         server unix:$sock;
@@ -364,7 +441,8 @@ children_cpu_ms() {  # children_cpu_ms FILE: user+sys CPU in ms from the output 
 }
 
 proc_ticks() {  # proc_ticks FILE: "pid ticks" of every process on the machine
-  cat /proc/[0-9]*/stat 2>/dev/null | awk '{ pid = $1; sub(/.*\) /, ""); print pid, $12 + $13 }' >"$1"
+  # (cat fails when a process exits between the glob and its read: not an error, with pipefail)
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk '{ pid = $1; sub(/.*\) /, ""); print pid, $12 + $13 }' >"$1"
 }
 
 top_others() {  # top_others BEFORE AFTER WALL_MS PID...: the busiest processes that are not ours
@@ -394,25 +472,69 @@ to_ms() {  # wrk latency ("812.00us", "1.23ms", "1.02s", "1.5m") in ms
 
 RESULTS=()  # "target|endpoint|rps|p50|p99|proxy_cpu|proxy_us_per_req|worker_cpu|wrk_cpu|other_cpu|errors"
 OTHERS=()   # busiest foreign processes during disturbed runs
-check_endpoint() {  # check_endpoint URL PATH: the response is what the demo app sends
-  local url=$1 path=$2 body
-  case $path in
-    /hello) body=$(curl -sf --max-time 5 "$url") && [[ $body == "hello from edge" ]] ;;
-    /bytes\?n=*) [[ $(curl -sf --max-time 5 "$url" | wc -c) -eq ${path#*n=} ]] ;;
+declare -A SKIPPED=()  # "target|endpoint" -> why its check failed (POST endpoints only)
+SKIP_ORDER=()
+post_files() {  # post_files BYTES: the wrk script posting BYTES, and the same body as a file for curl
+  local n=$1
+  [[ -f $TMP/post-$n.lua ]] && return
+  cat >"$TMP/post-$n.lua" <<EOF
+wrk.method = "POST"
+wrk.body = string.rep("x", $n)
+wrk.headers["Content-Type"] = "application/octet-stream"
+EOF
+  head -c "$n" /dev/zero | tr '\0' x >"$TMP/body-$n"
+}
+
+CHECK_ERR=
+check_endpoint() {  # check_endpoint URL SPEC: whether the response is what the demo app sends (else CHECK_ERR says what came)
+  local url=$1 spec=$2 body code rc=0 got
+  CHECK_ERR=
+  parse_endpoint "$spec"
+  case $EP_METHOD:$EP_PATH in
+    GET:/hello) body=$(curl -sf --max-time 5 "$url") && [[ $body == "hello from edge" ]] ;;
+    GET:/bytes\?n=*) [[ $(curl -sf --max-time 5 "$url" | wc -c) -eq ${EP_PATH#*n=} ]] ;;
+    POST:*)
+      # no "Expect: 100-continue" (wrk sends none); /echo must send the body back, so its length too
+      rm -f "$TMP/echoed"
+      code=$(curl -s --max-time 10 -H 'Content-Type: application/octet-stream' -H 'Expect:' \
+        --data-binary "@$TMP/body-$EP_BYTES" -o "$TMP/echoed" -w '%{http_code}' "$url") || rc=$?
+      got=$(wc -c <"$TMP/echoed" 2>/dev/null || echo 0)
+      if ((rc != 0)) || [[ $code != 2* ]]; then
+        CHECK_ERR="HTTP ${code:-none}, curl exit $rc$( ((rc != 28)) || echo " (timed out after 10 s)"), $got of $EP_BYTES bytes back"
+        false
+      elif [[ $EP_PATH == /echo ]] && { ((got != EP_BYTES)) || ! cmp -s "$TMP/echoed" "$TMP/body-$EP_BYTES"; }; then
+        CHECK_ERR="the echo is not the body sent: $got of $EP_BYTES bytes"
+        false
+      fi ;;
     *) curl -sf --max-time 5 -o /dev/null "$url" ;;
-  esac || die "unexpected response from $url"
+  esac
 }
 
 bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
-  local target=$1 port=$2 proxy_pids=$3 worker_pids=$4 path url out slug
+  local target=$1 port=$2 proxy_pids=$3 worker_pids=$4 path url out slug script
   for path in $ENDPOINTS; do
-    url="http://127.0.0.1:$port$path"
-    check_endpoint "$url" "$path"
+    parse_endpoint "$path"
+    url="http://127.0.0.1:$port$EP_PATH"
+    script=()
+    if [[ $EP_METHOD == POST ]]; then script=(-s "$TMP/post-$EP_BYTES.lua"); fi
+    if [[ -n ${SKIPPED[$target|$path]:-} ]]; then
+      log "$target $path: skipped (its check failed in round 1)"
+      continue
+    fi
+    if ! check_endpoint "$url" "$path"; then
+      # a GET the demo app does not answer right means a broken setup; a POST one target cannot
+      # carry (nginx and an app that answers while it reads, see the header) is reported as such
+      [[ $EP_METHOD == POST ]] || die "unexpected response from $url"
+      SKIPPED[$target|$path]=$CHECK_ERR
+      SKIP_ORDER+=("$target|$path")
+      log "warning: $target $path: unexpected response ($CHECK_ERR): not measured, in any round"
+      continue
+    fi
     slug=$(echo "$target${path}-r$ROUND" | tr -c 'a-zA-Z0-9\n' '_')
     log "$target $path: warm-up ($WARMUP_DURATION)"
     # shellcheck disable=SC2086
-    wrk $WARMUP_ARGS "$url" >"$TMP/wrk-$slug-warmup.txt" 2>&1
-    log "$target $path: measuring (wrk $WRK_ARGS)"
+    wrk $WARMUP_ARGS "${script[@]}" "$url" >"$TMP/wrk-$slug-warmup.txt" 2>&1
+    log "$target $path: measuring (wrk $WRK_ARGS${script:+ ${script[*]}})"
     local p0 w0 m0 c0 t0 p1 w1 m1 c1 t1 ms
     # shellcheck disable=SC2086
     proc_ticks "$TMP/procs0"
@@ -420,7 +542,7 @@ bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
     # "times" in this shell (not a subshell): CPU of waited-for children, so the difference is wrk's
     times >"$TMP/times0"
     # shellcheck disable=SC2086
-    wrk $WRK_ARGS "$url" >"$TMP/wrk-$slug.txt" 2>&1
+    wrk $WRK_ARGS "${script[@]}" "$url" >"$TMP/wrk-$slug.txt" 2>&1
     times >"$TMP/times1"
     # shellcheck disable=SC2086
     p1=$(cpu_ticks $proxy_pids) w1=$(cpu_ticks $worker_pids) m1=$(machine_ticks) t1=$(now_ms)
@@ -455,7 +577,11 @@ bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
 
 # --- run ---------------------------------------------------------------------------------------
 
-log "tmp dir $TMP; jar $EDGE_JAR"
+log "tmp dir $TMP; jar $EDGE_JAR${EDGE_JAR_BEFORE:+; before jar $EDGE_JAR_BEFORE}"
+for spec in $ENDPOINTS; do
+  parse_endpoint "$spec"
+  [[ $EP_METHOD != POST ]] || post_files "$EP_BYTES"
+done
 # Other load on the machine distorts everything: wait up to IDLE_WAIT seconds for it to calm down.
 idle_deadline=$(($(date +%s) + IDLE_WAIT))
 while :; do
@@ -471,31 +597,53 @@ while :; do
 done
 log "worker options: $WORKER_JAVA_OPTIONS"
 
+has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
+
 # 1. Cold edge start on an empty cache: extracts the runtime, records demo.jsa in the background.
-start_edge cold
-COLD_MS=$(edge_start_ms "$EDGE_LOG")
-COLD_WALL_MS=$EDGE_WALL_MS
-deadline=$(($(date +%s) + 60))
-until ls "$CACHE"/runtime-*/demo.jsa >/dev/null 2>&1; do
-  (($(date +%s) < deadline)) || { log "warning: no class-data archive after 60 s"; break; }
-  sleep 0.2
-done
-stop_edge
+#    (edge-before likewise, in a cache of its own.)
+cold_start() {  # cold_start edge|edge-before PREFIX CACHE: sets COLD_MS COLD_WALL_MS
+  local deadline
+  start_edge "$1" "${2}cold"
+  COLD_MS=$(edge_start_ms "$EDGE_LOG")
+  COLD_WALL_MS=$EDGE_WALL_MS
+  deadline=$(($(date +%s) + 60))
+  until ls "$3"/runtime-*/demo.jsa >/dev/null 2>&1; do
+    (($(date +%s) < deadline)) || { log "warning: $1: no class-data archive after 60 s"; break; }
+    sleep 0.2
+  done
+  stop_edge
+  EDGE_PID=
+}
+BEFORE_COLD_MS= BEFORE_COLD_WALL_MS= BEFORE_WARM_MS= BEFORE_WARM_WALL_MS= WARM_MS= WARM_WALL_MS=
+if has_target edge-before; then
+  cold_start edge-before before- "$CACHE_BEFORE"
+  BEFORE_COLD_MS=$COLD_MS BEFORE_COLD_WALL_MS=$COLD_WALL_MS
+fi
+cold_start edge "" "$CACHE"
 worker_runtime
 
-# 2. Warm edge start (archive present); this edge is the one measured.
-start_edge warm
-WARM_MS=$(edge_start_ms "$EDGE_LOG")
-WARM_WALL_MS=$EDGE_WALL_MS
-log "worker spawn-to-READY: cold ${COLD_MS} ms, warm ${WARM_MS} ms"
-
+# 2. Each edge's first start in round 1 is its warm start (archive present), then measured; later
+#    rounds start it afresh.
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 ((ROUNDS == 1)) || log "round $ROUND of $ROUNDS"
 for target in $TARGETS; do
   case $target in
-    edge)
-      [[ -n $EDGE_PID ]] || start_edge bench
-      bench_target edge "$EDGE_PORT" "$EDGE_PID" "$(pgrep -P "$EDGE_PID" | tr '\n' ' ')"
+    edge | edge-before)
+      prefix=
+      [[ $target == edge ]] || prefix=before-
+      if ((ROUND == 1)); then
+        start_edge "$target" "${prefix}warm"
+        if [[ $target == edge ]]; then
+          WARM_MS=$(edge_start_ms "$EDGE_LOG") WARM_WALL_MS=$EDGE_WALL_MS
+          log "edge worker spawn-to-READY: cold ${COLD_MS} ms, warm ${WARM_MS} ms"
+        else
+          BEFORE_WARM_MS=$(edge_start_ms "$EDGE_LOG") BEFORE_WARM_WALL_MS=$EDGE_WALL_MS
+          log "edge-before worker spawn-to-READY: cold ${BEFORE_COLD_MS} ms, warm ${BEFORE_WARM_MS} ms"
+        fi
+      else
+        start_edge "$target" "${prefix}r$ROUND"
+      fi
+      bench_target "$target" "$EDGE_PORT" "$EDGE_PID" "$(pgrep -P "$EDGE_PID" | tr '\n' ' ')"
       stop_edge
       EDGE_PID=
       ;;
@@ -512,11 +660,9 @@ for target in $TARGETS; do
       stop_nginx
       stop_worker
       ;;
-    *) die "unknown target $target (expected: edge direct nginx)" ;;
   esac
 done
 done
-[[ -z $EDGE_PID ]] || { stop_edge; EDGE_PID=; }
 
 # --- report ------------------------------------------------------------------------------------
 
@@ -569,18 +715,27 @@ for r in "${RESULTS[@]}"; do
   if ((f[9] > 20)); then DISTURBED+="${DISTURBED:+, }${f[0]} ${f[1]} (${f[9]}%)"; fi
 done
 
-RATIOS=$'| endpoint | edge/nginx req/s | edge/nginx p99 | edge/direct req/s | edge/direct p99 | throughput target (>= 0.8 x nginx) | p99 target (<= 1.5 x nginx) |\n'
-RATIOS+=$'|---|---:|---:|---:|---:|---|---|\n'
+BEFORE=0
+if has_target edge-before; then BEFORE=1; fi
+RATIOS="| endpoint | edge/nginx req/s | edge/nginx p99 | edge/direct req/s | edge/direct p99 |"
+RATIOS+="$( ((!BEFORE)) || echo " edge-before/nginx req/s | edge-before/nginx p99 | edge/edge-before req/s | edge/edge-before p99 |")"
+RATIOS+=$' throughput target (>= 0.8 x nginx) | p99 target (<= 1.5 x nginx) |\n'
+RATIOS+="|---|---:|---:|---:|---:|$( ((!BEFORE)) || echo "---:|---:|---:|---:|")"$'---|---|\n'
 ALL_MET=1 EVALUATED=0
 for path in $ENDPOINTS; do
   tn=$(ratio "$(result edge "$path" 3)" "$(result nginx "$path" 3)")
   pn=$(ratio "$(result edge "$path" 5)" "$(result nginx "$path" 5)")
   td=$(ratio "$(result edge "$path" 3)" "$(result direct "$path" 3)")
   pd=$(ratio "$(result edge "$path" 5)" "$(result direct "$path" 5)")
+  before=""
+  if ((BEFORE)); then
+    before=" $(ratio "$(result edge-before "$path" 3)" "$(result nginx "$path" 3)") | $(ratio "$(result edge-before "$path" 5)" "$(result nginx "$path" 5)") |"
+    before+=" $(ratio "$(result edge "$path" 3)" "$(result edge-before "$path" 3)") | $(ratio "$(result edge "$path" 5)" "$(result edge-before "$path" 5)") |"
+  fi
   if [[ $tn == - ]]; then tmet="n/a"; elif awk -v r="$tn" 'BEGIN { exit !(r >= 0.8) }'; then tmet="met"; else tmet="**not met**"; ALL_MET=0; fi
   if [[ $pn == - ]]; then pmet="n/a"; elif awk -v r="$pn" 'BEGIN { exit !(r <= 1.5) }'; then pmet="met"; else pmet="**not met**"; ALL_MET=0; fi
   if [[ $tn != - || $pn != - ]]; then EVALUATED=1; fi
-  RATIOS+="| \`$path\` | $tn | $pn | $td | $pd | $tmet | $pmet |"$'\n'
+  RATIOS+="| \`$path\` | $tn | $pn | $td | $pd |$before $tmet | $pmet |"$'\n'
 done
 
 verdict() {  # verdict MET NOT_MET
@@ -595,6 +750,25 @@ WRK_VERSION=$(wrk -v 2>&1 | head -n1 | sed "s/ Copyright.*//" || true)
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)
 
+jar_text() {  # jar_text JAR: path, size, build time and, for JAR/../target/edge.jar in a git work tree, its HEAD
+  local top
+  printf '%s' "\`$1\` ($(stat -c %s "$1") bytes, built $(date -u -r "$1" '+%F %T') UTC)"
+  top=$(git -C "$(dirname "$1")" rev-parse --show-toplevel 2>/dev/null || true)
+  if [[ -n $top && $(dirname "$1") == "$top/target" && $top != "$ROOT" ]]; then
+    printf '%s' " from the work tree \`$top\` at $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with uncommitted changes in src/ or pom.xml')"
+  fi
+}
+SKIP_TEXT="" NGINX_EARLY=0
+for k in "${SKIP_ORDER[@]}"; do
+  SKIP_TEXT+="- ${k%%|*} \`${k#*|}\`: ${SKIPPED[$k]}"$'\n'
+  if [[ $k == nginx\|POST:/echo:* ]]; then NGINX_EARLY=1; fi
+done
+HAS_POST=0
+for spec in $ENDPOINTS; do
+  parse_endpoint "$spec"
+  [[ $EP_METHOD != POST ]] || HAS_POST=1
+done
+
 REPORT=$TMP/report.md
 {
   echo "<!-- bench:begin -->"
@@ -604,20 +778,34 @@ REPORT=$TMP/report.md
   echo
   echo "- Date: $(date -u)"
   echo "- Machine: ${CPU_MODEL:-unknown CPU}, $(nproc) CPUs, ${MEM:-unknown} RAM; $(uname -sr)"
-  echo "- Jar: \`$EDGE_JAR\` ($(stat -c %s "$EDGE_JAR") bytes, built $(date -u -r "$EDGE_JAR" '+%F %T') UTC); repository HEAD at run time: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with uncommitted changes in src/ or pom.xml')"
+  echo "- Jar: $(jar_text "$EDGE_JAR"); repository HEAD at run time: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with uncommitted changes in src/ or pom.xml')"
+  if ((BEFORE)); then echo "- Before jar (target edge-before): $(jar_text "$EDGE_JAR_BEFORE")"; fi
   echo "- Java: \`$JAVA_VERSION\`; nginx: \`$NGINX_VERSION\`; wrk: \`$WRK_VERSION\`"
   echo "- Machine load before the run (2 s sample, 100 = one core): ${IDLE_BUSY}%"
   echo "- Load: \`wrk $WRK_ARGS\` per target and endpoint, after a \`wrk $WARMUP_ARGS\` warm-up; targets run one after another, each alone$( ((ROUNDS == 1)) || echo "; $ROUNDS rounds of all targets, alternating, each target started afresh per round; ratios use each target's median over the rounds")"
-  echo "- Worker JVM options (all three targets): \`$WORKER_JAVA_OPTIONS\`$( ((${#ARCHIVE_OPTS[@]})) && echo " plus the class-data archive (\`-XX:SharedArchiveFile=.../demo.jsa -Xshare:auto\`)")"
-  echo "- Worker scheduling (Linux policy): the edge's worker \`${EDGE_SCHEDULING:-?}\` (the edge's \`--worker-scheduling\`, default batch: \`SCHED_BATCH\`); the standalone workers of direct and nginx \`$STANDALONE_SCHEDULING\` (\`STANDALONE_SCHEDULING\`)"
-  echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --bind-address=127.0.0.1 --workers=1${EDGE_OPTIONS:+ $EDGE_OPTIONS}\` (Unix-socket transport; metrics and access log on unless listed; event loops: \`--event-loops\` if listed, else the default of half the cores, rounded up)"
-  echo "- nginx: $(nginx_job_text), 1 worker process, upstream on a Unix socket with \`keepalive 32\`, \`proxy_http_version 1.1\`, \`proxy_set_header Connection \"\"\`${NGINX_LOCATION_EXTRA:+, plus \`$NGINX_LOCATION_EXTRA\`}"
+  if ((HAS_POST)); then echo "- POST endpoints (\`POST:PATH:BYTES\`): wrk sends a body of BYTES \`x\` as \`application/octet-stream\` through a Lua script (\`wrk -s\`: \`wrk.method = \"POST\"\`, \`wrk.body = string.rep(\"x\", BYTES)\`); \`/echo\` sends it back"; fi
+  echo "- Worker JVM options (all targets): \`$WORKER_JAVA_OPTIONS\`$( ((${#ARCHIVE_OPTS[@]})) && echo " plus the class-data archive (\`-XX:SharedArchiveFile=.../demo.jsa -Xshare:auto\`)")"
+  echo "- Worker scheduling (Linux policy): the edge's worker \`${EDGE_SCHEDULING:-?}\`$( ((!BEFORE)) || echo ", edge-before's \`${BEFORE_SCHEDULING:-?}\`") (the edge's \`--worker-scheduling\`, default batch: \`SCHED_BATCH\`); the standalone workers of direct and nginx \`$STANDALONE_SCHEDULING\` (\`STANDALONE_SCHEDULING\`)"
+  echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --bind-address=127.0.0.1 --workers=1${EDGE_OPTIONS:+ $EDGE_OPTIONS}\` (Unix-socket transport; metrics and access log on unless listed; event loops: \`--event-loops\` if listed, else the default of half the cores, rounded up)$( ((!BEFORE)) || { [[ $EDGE_BEFORE_OPTIONS == "$EDGE_OPTIONS" ]] && echo "; edge-before the same" || echo "; edge-before with \`${EDGE_BEFORE_OPTIONS:-(no options)}\` instead"; })"
+  echo "- nginx: $(nginx_job_text), 1 worker process, upstream on a Unix socket with \`keepalive 32\`, \`proxy_http_version 1.1\`, \`proxy_set_header Connection \"\"\`${NGINX_LOCATION_EXTRA:+, plus \`$NGINX_LOCATION_EXTRA\`}; request bodies buffered as by default (\`proxy_request_buffering on\`, \`client_body_buffer_size\` in memory, then a temp file), \`client_max_body_size $( ((MAX_BODY_MB > 0)) && echo "${MAX_BODY_MB}m" || echo 0)\` (the edge's \`--max-body-mb\`)"
   echo
   echo "### Throughput and latency$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)")"
   echo
   echo "$MEDIANS"
   echo "\"proxy CPU us/req\" is the edge's or nginx's CPU time per request$( ((ROUNDS == 1)) || echo ", lowest and highest round") (in"
   echo "parentheses for direct: the worker's)."
+  if [[ -n $SKIP_TEXT ]]; then
+    echo
+    echo "Not measured (the endpoint's check failed on that target, so no figures and no ratios):"
+    echo
+    printf '%s' "$SKIP_TEXT"
+    if ((NGINX_EARLY)); then
+      echo
+      echo "nginx stops sending a request body once the upstream's response has begun (it then closes its"
+      echo "buffered copy), and the demo's \`/echo\` answers as it reads: past what the socket buffers hold"
+      echo "(some 200 KB here), nginx and the worker wait on each other until a timeout."
+    fi
+  fi
   if [[ -n $DISTURBED ]]; then
     echo
     echo "**Warning: other load on the machine during** $DISTURBED; these numbers are not trustworthy, run again."
@@ -639,7 +827,11 @@ REPORT=$TMP/report.md
   echo "| start | worker_ready startMs | edge launch to \`\"ready\":1\` (ms) |"
   echo "|---|---:|---:|"
   echo "| cold (empty cache, no class-data archive yet) | ${COLD_MS:-?} | $COLD_WALL_MS |"
-  echo "| warm (second start, archive present) | ${WARM_MS:-?} | $WARM_WALL_MS |"
+  echo "| warm (second start, archive present) | ${WARM_MS:-?} | ${WARM_WALL_MS:--} |"
+  if ((BEFORE)); then
+    echo "| edge-before cold | ${BEFORE_COLD_MS:-?} | ${BEFORE_COLD_WALL_MS:--} |"
+    echo "| edge-before warm | ${BEFORE_WARM_MS:-?} | ${BEFORE_WARM_WALL_MS:--} |"
+  fi
   echo
   RAW_LINK=$(realpath -m --relative-to="$(dirname "$PERF_MD")" "$RAW_MD" 2>/dev/null || echo "$RAW_MD")
   echo "Every round and the raw \`wrk\` output: [$(basename "$RAW_MD")]($RAW_LINK), between its bench-raw markers."
@@ -668,7 +860,7 @@ RAW=$TMP/raw.md
       for path in $ENDPOINTS; do
         slug=$(echo "$target${path}-r$r" | tr -c 'a-zA-Z0-9\n' '_')
         echo "### $target $path$( ((ROUNDS == 1)) || echo " (round $r)")"
-        cat "$TMP/wrk-$slug.txt" 2>/dev/null || true
+        cat "$TMP/wrk-$slug.txt" 2>/dev/null || echo "(not measured)"
       done
     done
   done
@@ -680,22 +872,33 @@ RAW=$TMP/raw.md
 
 echo
 echo "== results =="
-printf '%-7s %-16s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s\n' target endpoint req/s p50_ms p99_ms proxy% proxy_us worker% wrk% other% errors round
+printf '%-11s %-18s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s\n' target endpoint req/s p50_ms p99_ms proxy% proxy_us worker% wrk% other% errors round
 for r in "${RESULTS[@]}"; do
   IFS='|' read -r -a f <<<"$r"
-  printf '%-7s %-16s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s\n' "${f[@]}"
+  printf '%-11s %-18s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s\n' "${f[@]}"
 done
 echo
 echo "== ratios$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)") =="
-printf '%-16s %10s %10s %11s %11s\n' endpoint edge/nginx p99_ratio edge/direct p99_ratio
+if ((BEFORE)); then
+  printf '%-18s %10s %10s %11s %11s %12s %10s %12s %10s\n' endpoint edge/nginx p99_ratio edge/direct p99_ratio before/nginx p99_ratio edge/before p99_ratio
+else
+  printf '%-18s %10s %10s %11s %11s\n' endpoint edge/nginx p99_ratio edge/direct p99_ratio
+fi
 for path in $ENDPOINTS; do
-  printf '%-16s %10s %10s %11s %11s\n' "$path" \
+  line=$(printf '%-18s %10s %10s %11s %11s' "$path" \
     "$(ratio "$(result edge "$path" 3)" "$(result nginx "$path" 3)")" "$(ratio "$(result edge "$path" 5)" "$(result nginx "$path" 5)")" \
-    "$(ratio "$(result edge "$path" 3)" "$(result direct "$path" 3)")" "$(ratio "$(result edge "$path" 5)" "$(result direct "$path" 5)")"
+    "$(ratio "$(result edge "$path" 3)" "$(result direct "$path" 3)")" "$(ratio "$(result edge "$path" 5)" "$(result direct "$path" 5)")")
+  if ((BEFORE)); then
+    line+=$(printf ' %12s %10s %12s %10s' \
+      "$(ratio "$(result edge-before "$path" 3)" "$(result nginx "$path" 3)")" "$(ratio "$(result edge-before "$path" 5)" "$(result nginx "$path" 5)")" \
+      "$(ratio "$(result edge "$path" 3)" "$(result edge-before "$path" 3)")" "$(ratio "$(result edge "$path" 5)" "$(result edge-before "$path" 5)")")
+  fi
+  echo "$line"
 done
 echo "targets (edge >= 0.8 x nginx req/s, p99 <= 1.5 x nginx): $(verdict met "NOT met")"
-echo "worker spawn-to-READY: cold ${COLD_MS:-?} ms, warm ${WARM_MS:-?} ms"
+echo "worker spawn-to-READY: cold ${COLD_MS:-?} ms, warm ${WARM_MS:-?} ms$( ((!BEFORE)) || echo "; edge-before cold ${BEFORE_COLD_MS:-?} ms, warm ${BEFORE_WARM_MS:-?} ms")"
 if [[ -n $DISTURBED ]]; then echo "WARNING: other load on the machine during $DISTURBED: run again"; fi
+for k in "${SKIP_ORDER[@]}"; do echo "not measured: ${k%%|*} ${k#*|} (${SKIPPED[$k]})"; done
 
 if [[ $PERF_MD != - ]]; then
   mkdir -p "$(dirname "$PERF_MD")"
