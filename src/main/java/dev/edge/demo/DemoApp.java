@@ -70,6 +70,13 @@ public final class DemoApp {
     if (path.equals("/echo") && method.equals(HttpMethod.POST)) {
       return echo(req, res);
     }
+    if (path.equals("/upload") && method.equals(HttpMethod.POST)) {
+      // reads the whole body before answering, as most apps do: "<bytes>\n"
+      return req.receive()
+          .map(ByteBuf::readableBytes)
+          .reduce(0L, Long::sum)
+          .flatMap(n -> Mono.from(text(res, n + "\n")));
+    }
     if (!read) {
       return text(res.status(405), "method not allowed\n");
     }
