@@ -1,5 +1,6 @@
 package dev.edge;
 
+import dev.edge.buffer.BodyBuffer;
 import dev.edge.control.ControlEndpoint;
 import dev.edge.control.DiagnosticsEndpoint;
 import dev.edge.control.MetricsEndpoint;
@@ -17,6 +18,7 @@ import dev.edge.proxy.WorkerForwarder;
 import dev.edge.route.Redirects;
 import dev.edge.statics.StaticFiles;
 import io.netty.channel.Channel;
+import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -114,16 +116,7 @@ public final class EdgePipeline {
           decided != null
               ? decided.planOrThrow()
               : planner.decide(
-                  new ClientRequest(
-                      req.method(),
-                      req.uri(),
-                      req.requestHeaders(),
-                      req.remoteAddress(),
-                      req.scheme(),
-                      channel),
-                  req.version(),
-                  res.responseHeaders(),
-                  exchange);
+                  ClientRequest.of(req), req.version(), res.responseHeaders(), exchange);
       answer = execute(plan, req, res, exchange);
     } catch (RuntimeException e) {
       answer = Mono.error(e);
@@ -159,64 +152,38 @@ public final class EdgePipeline {
     boolean buffersBody =
         buffering.request() && WorkerForwarder.announcesBody(req.requestHeaders());
     if (plan instanceof Plan.ToApp app) {
-      if (!buffersBody) {
-        return workers.forward(
-            app.runtime().pool(),
-            route.timeouts(),
-            req,
-            res,
-            exchange,
-            route.headers(),
-            app.maxBodyBytes(),
-            null,
-            buffering.response());
-      }
-      return requestBuffers
-          .read(req, app.maxBodyBytes())
-          .flatMap(
-              body ->
-                  workers
-                      .forward(
-                          app.runtime().pool(),
-                          route.timeouts(),
-                          req,
-                          res,
-                          exchange,
-                          route.headers(),
-                          app.maxBodyBytes(),
-                          body,
-                          buffering.response())
-                      .doFinally(signal -> body.close()));
+      Function<BodyBuffer, Mono<Void>> send =
+          body ->
+              workers.forward(
+                  app.runtime().pool(),
+                  route.timeouts(),
+                  req,
+                  res,
+                  exchange,
+                  route.headers(),
+                  app.maxBodyBytes(),
+                  body,
+                  buffering.response());
+      return buffersBody
+          ? requestBuffers.readThen(req, app.maxBodyBytes(), send)
+          : send.apply(null);
     }
     if (plan instanceof Plan.ToProxy proxy) {
-      if (!buffersBody) {
-        return upstreams.forward(
-            proxy.action(),
-            route.timeouts(),
-            req,
-            res,
-            exchange.requestId(),
-            route.headers().request(),
-            route.headers().response(),
-            proxy.maxBodyBytes(),
-            null);
-      }
-      return requestBuffers
-          .read(req, proxy.maxBodyBytes())
-          .flatMap(
-              body ->
-                  upstreams
-                      .forward(
-                          proxy.action(),
-                          route.timeouts(),
-                          req,
-                          res,
-                          exchange.requestId(),
-                          route.headers().request(),
-                          route.headers().response(),
-                          proxy.maxBodyBytes(),
-                          body)
-                      .doFinally(signal -> body.close()));
+      Function<BodyBuffer, Mono<Void>> send =
+          body ->
+              upstreams.forward(
+                  proxy.action(),
+                  route.timeouts(),
+                  req,
+                  res,
+                  exchange.requestId(),
+                  route.headers().request(),
+                  route.headers().response(),
+                  proxy.maxBodyBytes(),
+                  body);
+      return buffersBody
+          ? requestBuffers.readThen(req, proxy.maxBodyBytes(), send)
+          : send.apply(null);
     }
     if (plan instanceof Plan.ToStatic target) {
       return files.serve(

@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.SocketAddress;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * What a forwarder needs of a client's request, whichever path read it (Reactor Netty's server or
@@ -23,4 +25,16 @@ public record ClientRequest(
     HttpHeaders headers,
     SocketAddress client,
     String scheme,
-    Channel channel) {}
+    Channel channel) {
+
+  /** The request as Reactor Netty's server read it. */
+  public static ClientRequest of(HttpServerRequest req) {
+    return new ClientRequest(
+        req.method(),
+        req.uri(),
+        req.requestHeaders(),
+        req.remoteAddress(),
+        req.scheme(),
+        ((Connection) req).channel());
+  }
+}

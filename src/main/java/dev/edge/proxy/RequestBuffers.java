@@ -8,6 +8,7 @@ import dev.edge.buffer.BufferLimits;
 import io.netty.channel.Channel;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -73,6 +74,16 @@ public record RequestBuffers(BufferDirectory directory, int memoryBytes, long ed
                     }
                   });
         });
+  }
+
+  /**
+   * Reads {@code req}'s whole body ({@link #read}), then {@code send}s it on; the buffer is closed
+   * (its file deleted) when what {@code send} returned ends, however it ends.
+   */
+  public Mono<Void> readThen(
+      HttpServerRequest req, long routeMaxBodyBytes, Function<BodyBuffer, Mono<Void>> send) {
+    return read(req, routeMaxBodyBytes)
+        .flatMap(body -> send.apply(body).doFinally(signal -> body.close()));
   }
 
   /** The error a failed read is answered with. */

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -80,14 +79,7 @@ public final class WorkerForwarder {
       long maxBodyBytes,
       BodyBuffer buffered,
       boolean bufferResponse) {
-    ClientRequest client =
-        new ClientRequest(
-            req.method(),
-            req.uri(),
-            req.requestHeaders(),
-            req.remoteAddress(),
-            req.scheme(),
-            ((Connection) req).channel());
+    ClientRequest client = ClientRequest.of(req);
     Flux<ByteBuf> body =
         buffered != null
             ? Flux.from(buffered)
