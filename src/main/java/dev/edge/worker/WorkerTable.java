@@ -20,7 +20,14 @@ final class WorkerTable {
   static CompletableFuture<List<WorkerRow>> of(WorkerSupervisor supervisor) {
     CompletableFuture<List<WorkerRow>> rows = new CompletableFuture<>();
     try {
-      supervisor.spawner.execute(() -> rows.complete(read(supervisor)));
+      supervisor.spawner.execute(
+          () -> {
+            try {
+              rows.complete(read(supervisor));
+            } catch (RuntimeException e) {
+              rows.completeExceptionally(e); // never leave a reader of the table waiting
+            }
+          });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       rows.complete(List.of());
     }
