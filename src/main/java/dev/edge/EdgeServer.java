@@ -13,6 +13,7 @@ import dev.edge.worker.AppWatcher;
 import dev.edge.worker.SocketDirectory;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpRequest;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,8 +27,10 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.springframework.context.SmartLifecycle;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.server.ConnectionInfo;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * The edge's listener, config and workers as one lifecycle.
@@ -61,6 +64,17 @@ public final class EdgeServer implements SmartLifecycle {
   private final EdgeMetrics metrics;
   private final PrintStream console;
   private final CountDownLatch stopped = new CountDownLatch(1);
+
+  /**
+   * One thread ({@code edge-accept-select-*}) that only accepts connections and hands each to an
+   * event loop; the loops stay Reactor Netty's shared ones, which the edge's clients use too. On an
+   * event loop, accepting took 16 connections per turn of a loop that was also serving every
+   * connection it had: against a just-started edge, a burst of 400 connections kept new ones,
+   * health checks included, seconds in the accept queue (docs/edge/PERFORMANCE.md, "Accept under a
+   * connection spike").
+   */
+  private final LoopResources acceptor = LoopResources.create("edge-accept", 1, 1, true);
+
   private volatile DisposableServer listener;
   private volatile AppWatcher watcher;
 
@@ -117,8 +131,21 @@ public final class EdgeServer implements SmartLifecycle {
                 channel.closeFuture().addListener(closed -> metrics.connectionClosed());
               });
     }
+    LoopResources loops = HttpResources.get();
     listener =
         server
+            .runOn(
+                new LoopResources() {
+                  @Override
+                  public EventLoopGroup onServer(boolean useNative) {
+                    return loops.onServer(useNative);
+                  }
+
+                  @Override
+                  public EventLoopGroup onServerSelect(boolean useNative) {
+                    return acceptor.onServerSelect(useNative);
+                  }
+                })
             .host(options.bindAddress())
             .port(options.httpPort())
             .handle(pipeline::handle)
@@ -207,6 +234,7 @@ public final class EdgeServer implements SmartLifecycle {
     if (current != null) {
       current.channel().close().syncUninterruptibly();
     }
+    acceptor.dispose();
     pipeline.closeConnectionsAfterResponse();
     awaitRequestsDrained(grace);
     reloader.stopAll(WORKER_STOP_GRACE);
