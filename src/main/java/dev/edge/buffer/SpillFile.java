@@ -19,15 +19,18 @@ import java.util.function.Consumer;
  * order the buffer asked for them. Each operation's outcome is handed back on the buffer's event
  * loop.
  *
- * <p>The methods are called on the buffer's event loop; the {@code channel} and {@code deleted}
- * fields belong to the serial queue.
+ * <p>The methods are called on the buffer's event loop (which also owns {@code queue}); the {@code
+ * file} and {@code deleted} fields belong to the serial queue. A buffer that never spills never
+ * creates its queue, so it costs no I/O thread work at all, not even to delete nothing.
  */
 final class SpillFile {
 
   private final BufferDirectory directory;
   private final String prefix;
   private final EventExecutor loop;
-  private final SerialQueue queue;
+
+  /** Made by the first operation: most bodies stay in memory and never touch an I/O thread. */
+  private SerialQueue queue;
 
   private SpillChannel file;
   private boolean deleted;
@@ -37,7 +40,6 @@ final class SpillFile {
     this.directory = directory;
     this.prefix = prefix;
     this.loop = loop;
-    this.queue = new SerialQueue(directory.io());
   }
 
   /** The file, once created; for logs and tests. */
@@ -106,6 +108,9 @@ final class SpillFile {
 
   /** Closes and deletes the file, off the event loop; later calls and operations do nothing. */
   void delete() {
+    if (queue == null) {
+      return; // no operation ever ran: there is no file, and nothing to hand to an I/O thread
+    }
     Runnable delete =
         () -> {
           if (deleted) {
@@ -155,6 +160,9 @@ final class SpillFile {
             done.accept(outcome); // the loop has stopped: nothing else runs the buffer now
           }
         };
+    if (queue == null) {
+      queue = new SerialQueue(directory.io());
+    }
     try {
       queue.execute(run);
     } catch (RejectedExecutionException e) {
