@@ -160,7 +160,12 @@ public final class BodyBuffer implements Publisher<ByteBuf>, AutoCloseable {
    */
   @Override
   public void close() {
-    onLoop(() -> end(new CancellationException("body buffer closed")));
+    onLoop(
+        () -> {
+          if (!ended) {
+            end(stackless("body buffer closed"));
+          }
+        });
   }
 
   /**
@@ -274,6 +279,21 @@ public final class BodyBuffer implements Publisher<ByteBuf>, AutoCloseable {
     file.close();
     finished.completeExceptionally(cause);
     drain();
+  }
+
+  /**
+   * How a closed or cancelled buffer ends: an expected outcome on every exchange, so without the
+   * cost of a stack trace (and none is made when the buffer had already ended).
+   */
+  private static CancellationException stackless(String why) {
+    return new CancellationException(why) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public synchronized Throwable fillInStackTrace() {
+        return this;
+      }
+    };
   }
 
   private static void release(ArrayDeque<ByteBuf> bufs) {
@@ -399,7 +419,7 @@ public final class BodyBuffer implements Publisher<ByteBuf>, AutoCloseable {
               return;
             }
             subscriber = null;
-            end(new CancellationException("reader cancelled"));
+            end(stackless("reader cancelled"));
           });
     }
   }
