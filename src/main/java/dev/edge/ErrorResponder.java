@@ -60,7 +60,7 @@ public final class ErrorResponder {
   }
 
   /**
-   * The problem response for {@code error} as one Netty message, for the fast path, which writes
+   * The problem response for {@code error} as one Netty message, for the fast lane, which writes
    * below Reactor Netty: the same status, headers and body {@link #respond} sends (no body for
    * {@code HEAD}). {@code extraHeaders} (such as {@code Connection: close}) are added.
    */

@@ -64,7 +64,7 @@ final class FastLane extends ChannelDuplexHandler {
   /** Name of this handler in the channel pipeline. */
   static final String NAME = "edge.fastlane";
 
-  /** Inbound messages held behind a fast-path request before reading pauses. */
+  /** Inbound messages held behind a request this lane answers before reading pauses. */
   static final int MAX_HELD = 64;
 
   private static final Logger LOG = LoggerFactory.getLogger("edge.errors");
@@ -134,7 +134,7 @@ final class FastLane extends ChannelDuplexHandler {
     }
   }
 
-  /** One inbound message, in order: the fast path's, held, or the general path's. */
+  /** One inbound message, in order: this lane's, held, or Reactor Netty's. */
   private void take(Object msg) {
     if (swallowing) {
       swallowing = !(msg instanceof LastHttpContent);

@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * One problem response the edge generates, the only place its bytes and headers are made, for every
  * path that writes one: {@link ErrorResponder#respond} (through Reactor Netty), {@link
- * ErrorResponder#problem} (the fast path) and the request guard (below Reactor Netty).
+ * ErrorResponder#problem} (the fast lane) and the request guard (below Reactor Netty).
  *
  * <p>The body is compact JSON with {@code type} ({@code about:blank}), {@code title}, {@code
  * status}, {@code detail}, {@code reason} and {@code requestId}, in that order, escaped as Jackson

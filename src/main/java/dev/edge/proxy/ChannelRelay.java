@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 
 /**
- * Relays a worker's response to a client of the fast path ({@link ChannelResponse}): a small
+ * Relays a worker's response to a client of the fast lane ({@link ChannelResponse}): a small
  * response in one write, a large one as its head followed by its body with backpressure (the next
  * chunk is asked for once the connection is writable again, so at most one chunk waits in the edge
  * beyond the channel's high-water mark).

@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import reactor.core.publisher.Mono;
 
 /**
- * The response to one request of the edge's fast path, written straight to the client's channel
+ * The response to one request of the edge's fast lane, written straight to the client's channel
  * below Reactor Netty. It remembers what the access log and the error handling need: whether the
  * head went out, its status and content type.
  *

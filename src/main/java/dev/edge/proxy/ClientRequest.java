@@ -9,7 +9,7 @@ import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * What a forwarder needs of a client's request, whichever path read it (Reactor Netty's server or
- * the edge's fast path): method, target, headers, who sent it and how, and the client's channel
+ * the edge's fast lane): method, target, headers, who sent it and how, and the client's channel
  * (whose event loop runs the worker connection, and whose closing ends the exchange).
  *
  * @param method the request method

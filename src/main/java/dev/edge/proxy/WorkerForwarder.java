@@ -18,7 +18,7 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * Sends one client request to one of an app's workers and streams the answer back: the entry points
- * of the general path ({@code HttpServerRequest}) and of the fast path ({@link ClientRequest}),
+ * of the general path ({@code HttpServerRequest}) and of the fast lane ({@link ClientRequest}),
  * which run the same tries.
  *
  * <p>Steps: take a lease from the app's pool (which may queue or shed), open or reuse a pooled
@@ -99,7 +99,7 @@ public final class WorkerForwarder {
   }
 
   /**
-   * Forwards a bodyless request read by the edge's fast path to a worker of {@code pool} and writes
+   * Forwards a bodyless request read by the edge's fast lane to a worker of {@code pool} and writes
    * the answer into {@code res}, as {@link #forward(AppPool, Timeouts, HttpServerRequest,
    * HttpServerResponse, Exchange, HeaderRules, long, BodyBuffer, boolean) forward} does for the
    * general path.
