@@ -51,6 +51,13 @@ import org.reactivestreams.Subscription;
  */
 public final class BodyBuffer implements Publisher<ByteBuf>, AutoCloseable {
 
+  /**
+   * The most bytes on their way to the file (in memory, waiting for the I/O thread) before the
+   * writer is asked to pause, whatever the kind: a source faster than the disk must not fill the
+   * edge's memory.
+   */
+  static final long MAX_UNWRITTEN = 1024 * 1024;
+
   private final BufferDirectory directory;
   private final EventExecutor loop;
   private final BufferLimits limits;
@@ -193,8 +200,8 @@ public final class BodyBuffer implements Publisher<ByteBuf>, AutoCloseable {
   }
 
   /**
-   * For a {@link Kind#RESPONSE} buffer, whether the writer may go on (fewer than the cap held
-   * unread); always {@code true} for a request buffer. Read it on the loop.
+   * Whether the writer may go on: fewer than {@link #MAX_UNWRITTEN} bytes wait for the file, and,
+   * for a {@link Kind#RESPONSE} buffer, fewer than the cap are held unread. Read it on the loop.
    */
   public boolean writable() {
     return writable;
@@ -366,15 +373,17 @@ public final class BodyBuffer implements Publisher<ByteBuf>, AutoCloseable {
       return;
     }
     file.rewindIfEmpty();
-    if (limits.kind() == Kind.RESPONSE) {
-      long held = size - delivered;
-      if (writable && held >= limits.maxBytes()) {
-        writable = false;
-        listener.writabilityChanged(false);
-      } else if (!writable && held <= limits.maxBytes() / 2) {
-        writable = true;
-        listener.writabilityChanged(true);
-      }
+    long unwritten = file.unwrittenBytes();
+    long held = size - delivered;
+    boolean response = limits.kind() == Kind.RESPONSE;
+    if (writable && (unwritten >= MAX_UNWRITTEN || (response && held >= limits.maxBytes()))) {
+      writable = false;
+      listener.writabilityChanged(false);
+    } else if (!writable
+        && unwritten <= MAX_UNWRITTEN / 2
+        && (!response || held <= limits.maxBytes() / 2)) {
+      writable = true;
+      listener.writabilityChanged(true);
     }
   }
 

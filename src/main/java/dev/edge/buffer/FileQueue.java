@@ -70,6 +70,11 @@ final class FileQueue {
     return written == end;
   }
 
+  /** Bytes queued for the file and still in memory, waiting for their write. */
+  long unwrittenBytes() {
+    return end - written;
+  }
+
   /** The next chunk read from the file, or {@code null}; the caller owns it. */
   ByteBuf poll() {
     ByteBuf next = readAhead;

@@ -5,11 +5,13 @@ import dev.edge.EdgeException.Reason;
 import dev.edge.buffer.BodyBuffer;
 import dev.edge.buffer.BufferDirectory;
 import dev.edge.buffer.BufferLimits;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
-import reactor.core.Disposable;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
@@ -54,8 +56,14 @@ public record RequestBuffers(BufferDirectory directory, int memoryBytes, long ed
                   channel.eventLoop(),
                   new BufferLimits(BufferLimits.Kind.REQUEST, memoryBytes, max),
                   channel.alloc());
-          Disposable reading =
-              req.receive().retain().subscribe(buffer::append, buffer::fail, buffer::finish);
+          BaseSubscriber<ByteBuf> reading = new BodyReader(buffer);
+          buffer.onWritabilityChanged(
+              writable -> {
+                if (writable) {
+                  reading.request(1); // the file caught up: read on from the client
+                }
+              });
+          req.receive().retain().subscribe(reading);
           sink.onCancel(
               () -> {
                 reading.dispose();
@@ -84,6 +92,42 @@ public record RequestBuffers(BufferDirectory directory, int memoryBytes, long ed
       HttpServerRequest req, long routeMaxBodyBytes, Function<BodyBuffer, Mono<Void>> send) {
     return read(req, routeMaxBodyBytes)
         .flatMap(body -> send.apply(body).doFinally(signal -> body.close()));
+  }
+
+  /**
+   * Moves the client's body into {@code buffer} one chunk at a time, asking for the next only while
+   * the buffer is writable, so a client faster than the disk is slowed down (its connection stops
+   * being read) instead of filling the edge's memory.
+   */
+  private static final class BodyReader extends BaseSubscriber<ByteBuf> {
+    private final BodyBuffer buffer;
+
+    BodyReader(BodyBuffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    protected void hookOnSubscribe(Subscription subscription) {
+      request(1);
+    }
+
+    @Override
+    protected void hookOnNext(ByteBuf chunk) {
+      buffer.append(chunk);
+      if (buffer.writable()) {
+        request(1);
+      }
+    }
+
+    @Override
+    protected void hookOnComplete() {
+      buffer.finish();
+    }
+
+    @Override
+    protected void hookOnError(Throwable error) {
+      buffer.fail(error);
+    }
   }
 
   /** The error a failed read is answered with. */

@@ -151,6 +151,32 @@ class BodyBufferTest {
   }
 
   @Test
+  void aWriterFasterThanTheDiskIsAskedToPauseWhateverTheKind() throws Exception {
+    BodyBuffer buffer = buffer(new BufferLimits(BufferLimits.Kind.REQUEST, 0, 64L * 1024 * KIB));
+    List<Boolean> changes = new CopyOnWriteArrayList<>();
+    buffer.onWritabilityChanged(changes::add);
+    byte[] bytes = body(4 * 1024 * KIB, 11);
+    // In one task of the loop: the I/O thread's completions cannot come back before it ends, so
+    // everything past the memory part is still waiting for the file.
+    boolean writableAfter =
+        loop.submit(
+                () -> {
+                  appendInChunks(buffer, bytes, 64 * KIB);
+                  return buffer.writable();
+                })
+            .get(5, TimeUnit.SECONDS);
+    assertThat(writableAfter).as("writable with 4 MiB waiting for the file").isFalse();
+    buffer.finish();
+    assertThat(finished(buffer)).isEqualTo(bytes.length);
+    assertThat(changes).containsExactly(false, true); // asked to pause, then to go on
+    TestReader reader = reader(buffer);
+    reader.request(Long.MAX_VALUE);
+    reader.done.get(5, TimeUnit.SECONDS);
+    assertThat(reader.bytes()).isEqualTo(bytes);
+    assertNothingLeft();
+  }
+
+  @Test
   void aSmallBodyStaysInMemory() throws Exception {
     BodyBuffer buffer = buffer(BufferLimits.request(1 << 20));
     byte[] bytes = body(10_000, 1);
