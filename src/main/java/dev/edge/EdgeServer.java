@@ -119,7 +119,7 @@ public final class EdgeServer implements SmartLifecycle {
         server.doOnChannelInit(
             (observer, channel, remote) -> {
               ChannelPipeline handlers = channel.pipeline();
-              if (options.fastLane() && handlers.get(RequestGuard.TRACKER) != null) {
+              if (handlers.get(RequestGuard.TRACKER) != null) {
                 handlers.addAfter(RequestGuard.TRACKER, FastLane.NAME, lanes.apply(clients));
               }
             });

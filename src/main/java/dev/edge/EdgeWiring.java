@@ -181,7 +181,8 @@ public class EdgeWiring {
         new EdgeServer(
             options,
             pipeline,
-            clients -> new FastLane(planner, recorder, workers, errors, clients),
+            clients ->
+                new FastLane(planner, recorder, workers, errors, clients, options.fastLane()),
             guard,
             reloader,
             sockets,

@@ -74,6 +74,7 @@ final class FastLane extends ChannelDuplexHandler {
   private final WorkerForwarder workers;
   private final ErrorResponder errors;
   private final ClientAddresses clients;
+  private final boolean carrying;
   private ChannelHandlerContext ctx;
 
   private boolean off;
@@ -89,18 +90,22 @@ final class FastLane extends ChannelDuplexHandler {
    * The lane of one connection.
    *
    * @param clients how to find the client behind trusted proxies, or null when none are trusted
+   * @param carrying whether it carries the requests it can itself ({@code --no-fast-lane}: no, it
+   *     hands every decision to {@link EdgePipeline})
    */
   FastLane(
       RequestPlanner planner,
       ExchangeRecorder recorder,
       WorkerForwarder workers,
       ErrorResponder errors,
-      ClientAddresses clients) {
+      ClientAddresses clients,
+      boolean carrying) {
     this.planner = planner;
     this.recorder = recorder;
     this.workers = workers;
     this.errors = errors;
     this.clients = clients;
+    this.carrying = carrying;
   }
 
   /** The request this lane is answering on this connection. */
@@ -212,7 +217,7 @@ final class FastLane extends ChannelDuplexHandler {
     } catch (RuntimeException e) {
       refusal = e;
     }
-    if (plan instanceof Plan.ToApp app && carries(request)) {
+    if (carrying && plan instanceof Plan.ToApp app && carries(request)) {
       start(request, client, exchange, responseHeaders, app);
       return;
     }

@@ -40,8 +40,9 @@ import java.util.List;
  * @param guard request size and time limits the request guard enforces
  * @param buffering how request and response bodies are buffered
  * @param fastLane whether the HTTP/1.1 fast lane carries bodyless GET and HEAD requests to apps
- *     itself ({@code --no-fast-lane} sends every request through Reactor Netty's server, to compare
- *     the lanes or to rule the fast lane out)
+ *     itself ({@code --no-fast-lane}: it still decides every request and keeps one request at a
+ *     time per connection, but hands every decision to Reactor Netty's server, to compare the lanes
+ *     or to rule the fast lane's own carrying out)
  */
 public record EdgeOptions(
     int httpPort,
