@@ -18,6 +18,8 @@ import dev.edge.proxy.WorkerForwarder;
 import dev.edge.route.Redirects;
 import dev.edge.statics.StaticFiles;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -146,6 +148,12 @@ public final class EdgePipeline {
       Plan plan, HttpServerRequest req, HttpServerResponse res, Exchange exchange) {
     if (plan instanceof Plan.BuiltIn builtIn) {
       return builtIn(builtIn.rawPath(), req, res);
+    }
+    if (plan instanceof Plan.ToHttps https) {
+      res.status(HttpResponseStatus.PERMANENT_REDIRECT)
+          .header(HttpHeaderNames.LOCATION, https.location())
+          .header(HttpHeaderNames.CONTENT_LENGTH, "0");
+      return res.send().then();
     }
     Route route = plan.route();
     BodyBuffering buffering = route.buffering();

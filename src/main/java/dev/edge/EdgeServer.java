@@ -9,10 +9,10 @@ import dev.edge.observe.EdgeMetrics;
 import dev.edge.ratelimit.ClientAddresses;
 import dev.edge.runtime.AppRuntime;
 import dev.edge.runtime.ConfigReloader;
+import dev.edge.tls.HttpsListener;
 import dev.edge.worker.AppWatcher;
 import dev.edge.worker.SocketDirectory;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpRequest;
 import java.io.IOException;
@@ -35,9 +35,10 @@ import reactor.netty.resources.LoopResources;
 /**
  * The edge's listener, config and workers as one lifecycle.
  *
- * <p>Start: bind the HTTP listener (a port in use stops the edge before any worker is spawned),
- * spawn every app's workers (requests that arrive before a worker is READY wait in the queue),
- * print one line per URL served, start watching the Edgefile (a change reloads it).
+ * <p>Start: bind the HTTP and HTTPS listeners (a port in use stops the edge before any worker is
+ * spawned; both listeners share one request path, see {@link HttpsListener}), spawn every app's
+ * workers (requests that arrive before a worker is READY wait in the queue), print one line per URL
+ * served, start watching the Edgefile (a change reloads it).
  *
  * <p>Stop (graceful shutdown, on SIGTERM or SIGINT): stop accepting connections; let in-flight and
  * queued requests finish for up to {@code --shutdown-grace-ms}; answer any request still queued
@@ -62,6 +63,7 @@ public final class EdgeServer implements SmartLifecycle {
   private final BufferDirectory buffers;
   private final EdgeEvents events;
   private final EdgeMetrics metrics;
+  private final HttpsListener tls;
   private final PrintStream console;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -76,6 +78,7 @@ public final class EdgeServer implements SmartLifecycle {
   private final LoopResources acceptor = LoopResources.create("edge-accept", 1, 1, true);
 
   private volatile DisposableServer listener;
+  private volatile DisposableServer httpsListener;
   private volatile AppWatcher watcher;
 
   /**
@@ -83,6 +86,7 @@ public final class EdgeServer implements SmartLifecycle {
    *
    * @param lanes makes the HTTP/1.1 lane of a new connection ({@link FastLane}), given how to find
    *     the client behind trusted proxies (null when none are trusted)
+   * @param tls the HTTPS listener's TLS and HTTP/2 setup, or null when HTTPS is off
    */
   public EdgeServer(
       EdgeOptions options,
@@ -94,6 +98,7 @@ public final class EdgeServer implements SmartLifecycle {
       BufferDirectory buffers,
       EdgeEvents events,
       EdgeMetrics metrics,
+      HttpsListener tls,
       PrintStream console) {
     this.options = options;
     this.pipeline = pipeline;
@@ -104,25 +109,24 @@ public final class EdgeServer implements SmartLifecycle {
     this.buffers = buffers;
     this.events = events;
     this.metrics = metrics;
+    this.tls = tls;
     this.console = console;
   }
 
   @Override
   public void start() {
-    HttpServer server = guard.install(HttpServer.create());
     ClientAddresses clients =
         options.trustedProxies().isEmpty() ? null : new ClientAddresses(options.trustedProxies());
+    HttpServer server =
+        guard.install(
+            HttpServer.create(),
+            channel ->
+                channel
+                    .pipeline()
+                    .addAfter(RequestGuard.TRACKER, FastLane.NAME, lanes.apply(clients)));
     if (clients != null) {
       server = server.forwarded(forwardedBy(clients));
     }
-    server =
-        server.doOnChannelInit(
-            (observer, channel, remote) -> {
-              ChannelPipeline handlers = channel.pipeline();
-              if (handlers.get(RequestGuard.TRACKER) != null) {
-                handlers.addAfter(RequestGuard.TRACKER, FastLane.NAME, lanes.apply(clients));
-              }
-            });
     if (metrics != null) {
       server =
           server.doOnChannelInit(
@@ -132,7 +136,7 @@ public final class EdgeServer implements SmartLifecycle {
               });
     }
     LoopResources loops = HttpResources.get();
-    listener =
+    server =
         server
             .runOn(
                 new LoopResources() {
@@ -147,15 +151,20 @@ public final class EdgeServer implements SmartLifecycle {
                   }
                 })
             .host(options.bindAddress())
-            .port(options.httpPort())
-            .handle(pipeline::handle)
-            .bindNow();
+            .handle(pipeline::handle);
+    listener = server.port(options.httpPort()).bindNow();
+    if (tls != null) {
+      httpsListener = tls.secure(server).port(options.https().port()).bindNow();
+    }
     reloader.startInitial();
     String host =
         options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
             ? "localhost"
             : options.bindAddress();
     console.println("edge: http://" + host + ":" + listener.port() + "/");
+    if (tls != null) {
+      tls.printUrls(console, host, httpsListener.port());
+    }
     console.flush();
     events.emit(
         Event.SERVER_START,
@@ -165,6 +174,8 @@ public final class EdgeServer implements SmartLifecycle {
         reloader.active().version(),
         "port",
         listener.port(),
+        "httpsPort",
+        httpsPort() < 0 ? null : httpsPort(),
         "pid",
         ProcessHandle.current().pid());
     if (reloader.source().edgefile() != null) {
@@ -207,6 +218,12 @@ public final class EdgeServer implements SmartLifecycle {
     return current == null ? -1 : current.port();
   }
 
+  /** The bound HTTPS port, or -1 before start or when HTTPS is off. */
+  public int httpsPort() {
+    DisposableServer current = httpsListener;
+    return current == null ? -1 : current.port();
+  }
+
   /** Rolling restart of every app of the active config (SIGUSR1, and later the control API). */
   public void restartApps(String trigger) {
     for (AppRuntime app : reloader.active().apps().values()) {
@@ -230,9 +247,10 @@ public final class EdgeServer implements SmartLifecycle {
         "activeRequests",
         pipeline.activeRequests());
     AppWatcher.closeQuietly(watcher);
-    DisposableServer current = listener;
-    if (current != null) {
-      current.channel().close().syncUninterruptibly();
+    for (DisposableServer current : new DisposableServer[] {listener, httpsListener}) {
+      if (current != null) {
+        current.channel().close().syncUninterruptibly();
+      }
     }
     acceptor.dispose();
     pipeline.closeConnectionsAfterResponse();

@@ -2,10 +2,13 @@ package dev.edge;
 
 import dev.edge.buffer.BufferDirectory;
 import dev.edge.config.EdgeOptions;
+import dev.edge.config.Https;
+import dev.edge.config.OptionException;
 import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
 import dev.edge.control.DiagnosticsEndpoint;
 import dev.edge.control.MetricsEndpoint;
+import dev.edge.edgefile.EdgeConfig;
 import dev.edge.guard.RejectionCounter;
 import dev.edge.guard.RequestGuard;
 import dev.edge.observe.AccessLog;
@@ -31,17 +34,25 @@ import dev.edge.runtime.ConfigSource;
 import dev.edge.runtime.ConfigStatus;
 import dev.edge.runtime.LoadedConfig;
 import dev.edge.statics.StaticFiles;
+import dev.edge.tls.HttpsListener;
+import dev.edge.tls.HttpsRedirects;
+import dev.edge.tls.TlsCertificates;
+import dev.edge.worker.AppWatcher;
 import dev.edge.worker.SocketDirectory;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -123,6 +134,7 @@ public class EdgeWiring {
             version,
             startedAt,
             () -> server.get().httpPort(),
+            () -> server.get().httpsPort(),
             () -> reloader.active().apps().values().stream().map(AppRuntime::pool).toList(),
             () -> ConfigStatus.describe(reloader));
     AdminAccess access = new AdminAccess(options.adminToken());
@@ -144,6 +156,11 @@ public class EdgeWiring {
             ? new RejectionCounter(reason -> metrics.rejected(Exchange.NONE, reason.code()))
             : new RejectionCounter();
     RequestGuard guard = new RequestGuard(options.guard(), rejections);
+    TlsCertificates certificates = startTls(options, reloader, events);
+    HttpsRedirects redirects =
+        certificates == null || !options.https().redirectHttp()
+            ? null
+            : new HttpsRedirects(certificates, () -> server.get().httpsPort());
     RequestPlanner planner =
         new RequestPlanner(
             reloader::active,
@@ -154,7 +171,8 @@ public class EdgeWiring {
                     new RateLimit(options.rateLimit(), options.rateLimitWindow()),
                     System::nanoTime),
             access,
-            options.metrics());
+            options.metrics(),
+            redirects);
     ExchangeRecorder recorder =
         new ExchangeRecorder(
             options.metrics() ? metrics : null,
@@ -189,8 +207,78 @@ public class EdgeWiring {
             buffers,
             events,
             options.metrics() ? metrics : null,
+            certificates == null
+                ? null
+                : new HttpsListener(certificates, options.guard().maxHeaderBytes()),
             System.out));
     return server.get();
+  }
+
+  /**
+   * Loads the HTTPS certificates (null when HTTPS is off) and keeps them current: a config reload
+   * re-reads the configured files and re-issues the dev certificate if the Edgefile's local names
+   * changed; a change to {@code --cert} or {@code --key} reloads them. Both on their own thread.
+   */
+  private static TlsCertificates startTls(
+      EdgeOptions options, ConfigReloader reloader, EdgeEvents events) {
+    Https https = options.https();
+    if (!https.enabled()) {
+      return null;
+    }
+    TlsCertificates certificates =
+        new TlsCertificates(https.certDir(), https.certFile(), https.keyFile(), events);
+    try {
+      certificates.start(localNames(reloader.active().config()));
+    } catch (IOException e) {
+      throw new OptionException(
+          (https.certFile() != null ? "--cert/--key: " : "--cert-dir: ") + e.getMessage());
+    }
+    ExecutorService reloads =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "edge-tls-reload");
+              thread.setDaemon(true);
+              return thread;
+            });
+    events.subscribe(
+        (event, fields) -> {
+          if (event == Event.CONFIG_APPLIED || event == Event.CONFIG_UNCHANGED) {
+            reloads.execute(
+                () -> certificates.reload(localNames(reloader.active().config()), "config_reload"));
+          }
+        });
+    if (https.certFile() != null) {
+      List<String> files = List.of(https.certFile().toString(), https.keyFile().toString());
+      try {
+        AppWatcher.start(
+            files,
+            options.supervision().watchDebounce(),
+            () ->
+                reloads.execute(
+                    () ->
+                        certificates.reload(
+                            localNames(reloader.active().config()), "file_change")));
+      } catch (IOException e) {
+        throw new OptionException("--cert/--key: cannot watch for changes: " + e.getMessage());
+      }
+    }
+    return certificates;
+  }
+
+  /**
+   * The Edgefile's host names the dev certificate covers: {@code .localhost}, {@code .local},
+   * {@code .test}.
+   */
+  static Set<String> localNames(EdgeConfig config) {
+    Set<String> names = new TreeSet<>();
+    for (EdgeConfig.Site site : config.sites().values()) {
+      for (String host : site.hosts()) {
+        if (host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".test")) {
+          names.add(host);
+        }
+      }
+    }
+    return names;
   }
 
   /**

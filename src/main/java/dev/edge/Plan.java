@@ -52,4 +52,16 @@ public sealed interface Plan {
 
   /** A redirect. */
   record ToRedirect(Route route, RouteAction.Redirect action) implements Plan {}
+
+  /**
+   * A plain-HTTP request for a host served with a real certificate: {@code 308} to HTTPS.
+   *
+   * @param location the same URL over HTTPS
+   */
+  record ToHttps(String location) implements Plan {
+    @Override
+    public Route route() {
+      return null;
+    }
+  }
 }

@@ -17,6 +17,7 @@ import dev.edge.route.RouteLimits;
 import dev.edge.route.RouteMatch;
 import dev.edge.runtime.ActiveConfig;
 import dev.edge.runtime.AppRuntime;
+import dev.edge.tls.HttpsRedirects;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
@@ -24,10 +25,10 @@ import java.util.function.Supplier;
 
 /**
  * Decides what happens to a request, once, whatever carried it (the HTTP/1.1 fast lane, Reactor
- * Netty's server, and later HTTP/2 and the hub): the guard's verdict, then a built-in endpoint or
- * the rate limit and the route, then the route's own limits, giving a {@link Plan}. Nothing here
- * writes a response or depends on the transport; a refusal is thrown as the {@link EdgeException}
- * that {@link ErrorResponder} turns into the answer.
+ * Netty's server for HTTP/1.1 and HTTP/2, and later the hub): the guard's verdict, then a built-in
+ * endpoint, the redirect to HTTPS, or the rate limit and the route, then the route's own limits,
+ * giving a {@link Plan}. Nothing here writes a response or depends on the transport; a refusal is
+ * thrown as the {@link EdgeException} that {@link ErrorResponder} turns into the answer.
  *
  * <p>Side effects, each exactly once per request: a guard refusal is counted and logged, the rate
  * limiters take a token and add their {@code RateLimit-*} headers to the response headers given.
@@ -39,6 +40,7 @@ public final class RequestPlanner {
   private final RateLimiter limiter;
   private final AdminAccess access;
   private final boolean metricsEndpoint;
+  private final HttpsRedirects https;
   private final RouteLimits routeLimits = new RouteLimits();
 
   /**
@@ -47,18 +49,21 @@ public final class RequestPlanner {
    * @param limiter the edge-wide rate limiter, or null when rate limiting is off
    * @param access who may use the operator endpoints
    * @param metricsEndpoint whether {@code /metrics} is served (metrics on)
+   * @param https which plain-HTTP requests go to HTTPS, or null (HTTPS or the redirect is off)
    */
   public RequestPlanner(
       Supplier<ActiveConfig> config,
       RequestGuard guard,
       RateLimiter limiter,
       AdminAccess access,
-      boolean metricsEndpoint) {
+      boolean metricsEndpoint,
+      HttpsRedirects https) {
     this.config = config;
     this.guard = guard;
     this.limiter = limiter;
     this.access = access;
     this.metricsEndpoint = metricsEndpoint;
+    this.https = https;
   }
 
   /**
@@ -92,17 +97,19 @@ public final class RequestPlanner {
       }
       return new Plan.BuiltIn(rawPath);
     }
+    String host = HostNames.normalize(request.headers().get(HttpHeaderNames.HOST));
+    if (https != null && "http".equals(request.scheme())) {
+      String location = https.location(host, rawPath, RequestPaths.queryOf(request.uri()));
+      if (location != null) {
+        return new Plan.ToHttps(location);
+      }
+    }
     if (limiter != null) {
       limiter.admit(ClientAddresses.peerAddress(request.client()), responseHeaders);
     }
     ActiveConfig snapshot = config.get();
     RouteMatch match =
-        snapshot
-            .routes()
-            .match(
-                HostNames.normalize(request.headers().get(HttpHeaderNames.HOST)),
-                RequestPaths.decode(rawPath),
-                request.method().name());
+        snapshot.routes().match(host, RequestPaths.decode(rawPath), request.method().name());
     Route route = match.route();
     long maxBody =
         route.limits().isNone()

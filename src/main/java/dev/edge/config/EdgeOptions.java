@@ -43,6 +43,7 @@ import java.util.List;
  *     itself ({@code --no-fast-lane}: it still decides every request and keeps one request at a
  *     time per connection, but hands every decision to Reactor Netty's server, to compare the lanes
  *     or to rule the fast lane's own carrying out)
+ * @param https the HTTPS listener and its certificates
  */
 public record EdgeOptions(
     int httpPort,
@@ -72,7 +73,8 @@ public record EdgeOptions(
     List<Cidr> trustedProxies,
     GuardLimits guard,
     Buffering buffering,
-    boolean fastLane) {
+    boolean fastLane,
+    Https https) {
 
   /** The Reactor Netty property that sets the number of event loops; the edge sets it. */
   public static final String EVENT_LOOPS_PROPERTY = "reactor.netty.ioWorkerCount";

@@ -70,6 +70,12 @@ public final class OptionsParser {
           new Option("response-buffer-max-mb", "1024", "an integer 1-1048576 (MiB)"),
           new Option("buffer-dir", "<tmpdir>", "a directory path"),
           new Option("no-fast-lane", "false (fast lane on)", "true or false"),
+          new Option("https-port", "8443", "an integer 0-65535 (0 = any free port)"),
+          new Option("no-https", "false (HTTPS on)", "true or false"),
+          new Option("cert", "(none: the dev certificate)", "a readable PEM certificate file"),
+          new Option("key", "(none)", "a readable PEM private key file, given with --cert"),
+          new Option("cert-dir", "~/.local/share/edge/certs", "a directory path"),
+          new Option("no-redirect-http", "false (redirect on)", "true or false"),
           new Option("health-interval-ms", "5000", "milliseconds 1-3600000"),
           new Option("health-timeout-ms", "2000", "milliseconds 1-3600000"),
           new Option("health-failures", "3", "an integer 1-100"),
@@ -166,7 +172,8 @@ public final class OptionsParser {
             integer("response-buffer-kb", 64, 0, 1_048_576) * 1024,
             integer("response-buffer-max-mb", 1024, 1, 1_048_576) * 1024L * 1024L,
             Path.of(raw("buffer-dir", System.getProperty("java.io.tmpdir"))).toAbsolutePath()),
-        !bool("no-fast-lane", false));
+        !bool("no-fast-lane", false),
+        https());
   }
 
   /**
@@ -205,6 +212,34 @@ public final class OptionsParser {
     Path path = Path.of(value).toAbsolutePath();
     if (!Files.isRegularFile(path)) {
       throw invalid("edgefile", value, expected("edgefile"));
+    }
+    return path;
+  }
+
+  private Https https() {
+    String cert = source.apply("cert");
+    String key = source.apply("key");
+    if ((cert == null) != (key == null)) {
+      throw new OptionException(
+          cert == null
+              ? "--key: given without --cert (expected: both, or neither)"
+              : "--cert: given without --key (expected: both, or neither)");
+    }
+    String defaultCertDir =
+        Path.of(System.getProperty("user.home"), ".local", "share", "edge", "certs").toString();
+    return new Https(
+        !bool("no-https", false),
+        integer("https-port", 8443, 0, 65535),
+        cert == null ? null : readableFile("cert", cert),
+        key == null ? null : readableFile("key", key),
+        Path.of(raw("cert-dir", defaultCertDir)).toAbsolutePath(),
+        !bool("no-redirect-http", false));
+  }
+
+  private static Path readableFile(String name, String value) {
+    Path path = Path.of(value).toAbsolutePath();
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw invalid(name, value, expected(name));
     }
     return path;
   }

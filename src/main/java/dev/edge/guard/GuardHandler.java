@@ -16,24 +16,20 @@ import java.util.concurrent.TimeUnit;
  * head and malformed body arrive together never reaches the codec, let alone a worker.
  *
  * <p>On a violation it forwards the complete requests before the bad one, drops the rest and lets
- * the {@link ResponseTracker} answer once the earlier responses are out (without a body if the
- * refused request is, or may be, a {@code HEAD}). After the last request of the connection (it said
- * {@code Connection: close}, or was HTTP/1.0 without keep-alive) nothing more is passed on: the
- * bytes after it are dropped as they arrive, never read as a request, so never answered; the same
- * once the tracker has written a response that closes the connection. It also runs the header
- * timeout (from the connection's start for the first request, from a request's first byte for later
- * ones; while a head is incomplete it keeps reading by itself, since the codec has seen nothing to
- * ask for more), the body idle timeout (only while the edge is actually asking for bytes, and not
- * while a client waits for {@code 100 Continue}), the request deadline (a whole request, head and
- * body, from its first byte: a body dribbled a byte at a time never resets it; past it, {@code 408}
- * when nothing was answered yet, and close) and the keep-alive idle timeout (from the moment every
- * request so far is answered, or the connection opened, until the next byte arrives).
+ * the {@link ResponseTracker} answer once the earlier responses are out (no body for a possible
+ * {@code HEAD}). Bytes after a connection's last request ({@code Connection: close}, HTTP/1.0
+ * without keep-alive, a response that closes) are dropped as they arrive, never answered. It also
+ * runs the header timeout (from the connection's start for the first request, from a request's
+ * first byte for later ones; while a head is incomplete it keeps reading by itself, since the codec
+ * has seen nothing to ask for more), the body idle timeout (only while the edge is actually asking
+ * for bytes, and not while a client waits for {@code 100 Continue}), the request deadline (a whole
+ * request, head and body, from its first byte: a body dribbled a byte at a time never resets it;
+ * past it, {@code 408} when nothing was answered yet, and close) and the keep-alive idle timeout
+ * (from the moment every request so far is answered, or the connection opened, until the next byte
+ * arrives).
  *
- * <p>The timeouts share one timer per connection, scheduled for the earliest deadline and moved
- * only when it fires: a request answered on a busy connection costs a clock read, not a timer (nor
- * a handler added to and taken out of the pipeline, as Reactor Netty's own idle timeout does).
- *
- * <p>All state is confined to the channel's event loop.
+ * <p>The timeouts share one timer per connection, moved only when it fires (a request costs a clock
+ * read, not a timer). All state is confined to the channel's event loop.
  */
 final class GuardHandler extends ChannelDuplexHandler {
 
@@ -94,13 +90,12 @@ final class GuardHandler extends ChannelDuplexHandler {
     scanner.rejectEveryHead(why);
   }
 
+  /**
+   * Starts the clocks: added when the connection is accepted, or on TLS once the handshake is done.
+   */
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-  }
-
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) {
     long now = System.nanoTime();
     headDeadline = now + headerTimeout;
     headIndex = 0;
@@ -108,7 +103,6 @@ final class GuardHandler extends ChannelDuplexHandler {
     requestIndex = 0;
     arm(headDeadline);
     becomeIdle(now); // a connection that never sends is idle too, whichever deadline comes first
-    ctx.fireChannelActive();
   }
 
   @Override

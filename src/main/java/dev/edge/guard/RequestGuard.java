@@ -10,10 +10,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.net.SocketAddress;
 import java.util.Map;
+import java.util.function.Consumer;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
@@ -89,18 +91,47 @@ public final class RequestGuard {
    * timeouts), codec limits above the guard's, per-client connection counting, and the response
    * hook after the codec ({@code Server} removed, HSTS, ordered rejections). Reactor Netty's own
    * idle timeout stays off: the scanner runs it without a handler per request.
+   *
+   * <p>On a TLS listener with ALPN the HTTP/1.1 handlers can only go in once the handshake has
+   * chosen the protocol: an {@link AlpnGate} holds the connection's bytes until then. An HTTP/2
+   * connection is counted per client and closed when idle; its requests meet the per-request rules
+   * ({@link #check}) like any other, and Netty's HTTP/2 codec enforces the protocol's own.
+   *
+   * @param http1 called with each HTTP/1.1 connection once the guard's handlers are in place (the
+   *     edge adds its lane after {@link #TRACKER})
    */
-  public HttpServer install(HttpServer server) {
+  public HttpServer install(HttpServer server, Consumer<Channel> http1) {
     return server
         .httpRequestDecoder(
             spec ->
                 spec.maxInitialLineLength(limits.maxRequestTarget() + CODEC_SLACK)
                     .maxHeaderSize(limits.maxHeaderBytes() + CODEC_SLACK)
                     .validateHeaders(true))
-        .doOnChannelInit((observer, channel, remote) -> guard(channel, channel.remoteAddress()));
+        .doOnChannelInit(
+            (observer, channel, remote) -> guard(channel, channel.remoteAddress(), http1));
   }
 
-  private void guard(Channel channel, SocketAddress remote) {
+  private void guard(Channel channel, SocketAddress remote, Consumer<Channel> http1) {
+    ChannelPipeline pipeline = channel.pipeline();
+    if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null
+        && pipeline.get(AlpnGate.NAME) == null) {
+      pipeline.addAfter(
+          NettyPipeline.SslHandler,
+          AlpnGate.NAME,
+          new AlpnGate(
+              protocol -> {
+                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                  guardHttp2(channel, remote);
+                } else {
+                  guardHttp1(channel, remote, http1);
+                }
+              }));
+      return;
+    }
+    guardHttp1(channel, remote, http1);
+  }
+
+  private void guardHttp1(Channel channel, SocketAddress remote, Consumer<Channel> http1) {
     ChannelPipeline pipeline = channel.pipeline();
     if (pipeline.get(NettyPipeline.HttpCodec) == null || pipeline.get(SCANNER) != null) {
       return;
@@ -114,6 +145,16 @@ public final class RequestGuard {
     if (connections != null && !connections.admit(channel, remote)) {
       scanner.rejectEveryHead(TOO_MANY);
     }
+    http1.accept(channel);
+  }
+
+  private void guardHttp2(Channel channel, SocketAddress remote) {
+    if (connections != null && !connections.admit(channel, remote)) {
+      events.rejected(Reason.TOO_MANY_CONNECTIONS, TOO_MANY.detail(), null, channel);
+      channel.close();
+      return;
+    }
+    channel.pipeline().addFirst(Http2IdleCloser.NAME, new Http2IdleCloser(limits.idleTimeout()));
   }
 
   /**

@@ -42,7 +42,9 @@ public final class EdgeEvents {
     CONFIG_REJECTED("config_rejected"),
     CONFIG_ROLLED_BACK("config_rolled_back"),
     CONFIG_UNCHANGED("config_unchanged"),
-    APP_RETIRED("app_retired");
+    APP_RETIRED("app_retired"),
+    CERT_LOADED("cert_loaded"),
+    CERT_FAILED("cert_failed");
 
     private final String id;
 

@@ -28,6 +28,7 @@ public final class StatusEndpoint {
   private final String version;
   private final Instant startedAt;
   private final IntSupplier httpPort;
+  private final IntSupplier httpsPort;
   private final Supplier<Collection<AppPool>> pools;
   private final Supplier<Map<String, Object>> config;
 
@@ -36,6 +37,7 @@ public final class StatusEndpoint {
    * @param version the edge's version
    * @param startedAt when the edge started
    * @param httpPort the bound HTTP port (known only once the listener is up)
+   * @param httpsPort the bound HTTPS port, or -1 when HTTPS is off
    * @param pools the pools of the apps of the active config
    * @param config the active config's version, source and last reload attempt
    */
@@ -44,12 +46,14 @@ public final class StatusEndpoint {
       String version,
       Instant startedAt,
       IntSupplier httpPort,
+      IntSupplier httpsPort,
       Supplier<Collection<AppPool>> pools,
       Supplier<Map<String, Object>> config) {
     this.json = json;
     this.version = version;
     this.startedAt = startedAt;
     this.httpPort = httpPort;
+    this.httpsPort = httpsPort;
     this.pools = pools;
     this.config = config;
   }
@@ -90,7 +94,12 @@ public final class StatusEndpoint {
     doc.put("status", healthy ? "healthy" : "degraded");
     doc.put("version", version);
     doc.put("uptime", Duration.between(startedAt, Instant.now()).toSeconds());
-    doc.put("ports", Map.of("http", httpPort.getAsInt()));
+    Map<String, Object> ports = new LinkedHashMap<>();
+    ports.put("http", httpPort.getAsInt());
+    if (httpsPort.getAsInt() >= 0) {
+      ports.put("https", httpsPort.getAsInt());
+    }
+    doc.put("ports", ports);
     doc.put("config", config.get());
     doc.put("apps", apps);
     return doc;

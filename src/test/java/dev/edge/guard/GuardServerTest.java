@@ -31,7 +31,7 @@ class GuardServerTest {
     RequestGuard guard = new RequestGuard(limits, counter);
     server =
         guard
-            .install(HttpServer.create().host("127.0.0.1").port(0))
+            .install(HttpServer.create().host("127.0.0.1").port(0), channel -> {})
             .handle(
                 (req, res) -> {
                   try {

@@ -31,11 +31,16 @@ final class EdgeProcess implements AutoCloseable {
   static final Path CACHE = Path.of("target", "it-cache").toAbsolutePath();
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Pattern URL_LINE = Pattern.compile("edge: http://[^:]+:(\\d+)/");
+  private static final Pattern HTTPS_LINE = Pattern.compile("edge: https://[^:/]+:(\\d+)/");
+
+  /** Where the edges under test keep their dev certificate (one CA for the whole run). */
+  static final Path CERT_DIR = CACHE.resolve("certs");
 
   final Process process;
   final List<String> output = new CopyOnWriteArrayList<>();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private volatile int port = -1;
+  private volatile int httpsPort = -1;
 
   private EdgeProcess(Process process) {
     this.process = process;
@@ -55,7 +60,14 @@ final class EdgeProcess implements AutoCloseable {
     command.add("--http-port=0");
     command.add("--bind-address=127.0.0.1");
     command.add("--cache-dir=" + CACHE);
-    command.addAll(List.of(options));
+    List<String> given = List.of(options);
+    if (given.stream().noneMatch(o -> o.startsWith("--https-port") || o.startsWith("--no-https"))) {
+      command.add("--https-port=0");
+    }
+    if (given.stream().noneMatch(o -> o.startsWith("--cert-dir"))) {
+      command.add("--cert-dir=" + CERT_DIR);
+    }
+    command.addAll(given);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     return new EdgeProcess(process);
   }
@@ -78,6 +90,10 @@ final class EdgeProcess implements AutoCloseable {
         if (url.find()) {
           port = Integer.parseInt(url.group(1));
         }
+        Matcher https = HTTPS_LINE.matcher(line);
+        if (httpsPort < 0 && https.find()) {
+          httpsPort = Integer.parseInt(https.group(1));
+        }
       }
     } catch (IOException e) {
       // process ended
@@ -94,6 +110,19 @@ final class EdgeProcess implements AutoCloseable {
       Thread.sleep(20);
     }
     return port;
+  }
+
+  /** The HTTPS port, from the first {@code edge: https://} line. */
+  int httpsPort() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (httpsPort < 0) {
+      assertThat(process.isAlive()).as("edge alive; output: %s", output).isTrue();
+      assertThat(System.nanoTime())
+          .as("edge printed its HTTPS URL; output: %s", output)
+          .isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    return httpsPort;
   }
 
   URI uri(String path) throws InterruptedException {

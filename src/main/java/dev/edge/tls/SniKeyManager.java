@@ -1,0 +1,105 @@
+package dev.edge.tls;
+
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * Chooses the certificate of each TLS handshake by the client's SNI name, from the current {@link
+ * CertificateTable}. {@link #update} swaps the table: handshakes that start afterwards see the new
+ * one; a handshake in progress finds its chosen certificate in the previous table, which is kept
+ * until the next swap.
+ *
+ * <p>Runs on the event loop during handshakes: lookups only read two volatile fields and maps.
+ */
+public final class SniKeyManager extends X509ExtendedKeyManager {
+
+  private record Tables(CertificateTable current, CertificateTable previous) {}
+
+  private volatile Tables tables = new Tables(CertificateTable.EMPTY, CertificateTable.EMPTY);
+
+  /** Serves {@code table} from the next handshake on. */
+  public synchronized void update(CertificateTable table) {
+    tables = new Tables(table, tables.current());
+  }
+
+  /** The table handshakes use now. */
+  public CertificateTable table() {
+    return tables.current();
+  }
+
+  @Override
+  public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+    return choose(keyType, engine == null ? null : engine.getHandshakeSession());
+  }
+
+  @Override
+  public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+    return choose(keyType, null);
+  }
+
+  private String choose(String keyType, SSLSession handshake) {
+    ServedCertificate certificate = tables.current().find(requestedHost(handshake));
+    if (certificate == null || !certificate.key().getAlgorithm().equals(keyType)) {
+      return null;
+    }
+    return certificate.alias();
+  }
+
+  /** The SNI host name the client asked for, or null. */
+  static String requestedHost(SSLSession handshake) {
+    if (handshake instanceof ExtendedSSLSession extended) {
+      List<SNIServerName> names = extended.getRequestedServerNames();
+      for (SNIServerName name : names) {
+        if (name instanceof SNIHostName host) {
+          return host.getAsciiName();
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public X509Certificate[] getCertificateChain(String alias) {
+    ServedCertificate certificate = find(alias);
+    return certificate == null ? null : certificate.chain().toArray(X509Certificate[]::new);
+  }
+
+  @Override
+  public PrivateKey getPrivateKey(String alias) {
+    ServedCertificate certificate = find(alias);
+    return certificate == null ? null : certificate.key();
+  }
+
+  private ServedCertificate find(String alias) {
+    Tables now = tables;
+    ServedCertificate certificate = now.current().byAlias(alias);
+    return certificate != null ? certificate : now.previous().byAlias(alias);
+  }
+
+  @Override
+  public String[] getServerAliases(String keyType, Principal[] issuers) {
+    return tables.current().certificates().stream()
+        .filter(c -> c.key().getAlgorithm().equals(keyType))
+        .map(ServedCertificate::alias)
+        .toArray(String[]::new);
+  }
+
+  @Override
+  public String[] getClientAliases(String keyType, Principal[] issuers) {
+    return null;
+  }
+
+  @Override
+  public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+    return null;
+  }
+}

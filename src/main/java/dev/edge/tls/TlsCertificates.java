@@ -1,0 +1,209 @@
+package dev.edge.tls;
+
+import dev.edge.observe.EdgeEvents;
+import dev.edge.observe.EdgeEvents.Event;
+import dev.edge.tls.ServedCertificate.Source;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The edge's certificates and where they come from: the operator's PEM files ({@code --cert} and
+ * {@code --key}) and the {@link DevCertificate}. Publishes a new {@link CertificateTable} to the
+ * {@link SniKeyManager} whenever one of them changes: at start, and on {@link #reload} (a config
+ * reload, or a change to the files). A reload that fails keeps every certificate served so far and
+ * says why ({@code cert_failed}).
+ *
+ * <p>The configured certificate answers the names in its subject alternative names and, as the
+ * default, any name no other certificate covers; the dev certificate answers its local names, and
+ * is the default when nothing is configured.
+ *
+ * <p>Not for event loops: it reads files and may issue a certificate.
+ */
+public final class TlsCertificates {
+
+  private final SniKeyManager keys = new SniKeyManager();
+  private final Path certDir;
+  private final Path certFile;
+  private final Path keyFile;
+  private final EdgeEvents events;
+  private ServedCertificate configured;
+  private DevCertificate.Loaded dev;
+  private Set<String> devNames = Set.of();
+  private volatile boolean anyTrusted;
+
+  /**
+   * @param certDir where the dev certificate (and later ACME's) are kept
+   * @param certFile the configured certificate chain (PEM), or null
+   * @param keyFile the configured private key (PEM), or null
+   */
+  public TlsCertificates(Path certDir, Path certFile, Path keyFile, EdgeEvents events) {
+    this.certDir = certDir;
+    this.certFile = certFile;
+    this.keyFile = keyFile;
+    this.events = events;
+  }
+
+  /**
+   * Loads every source and serves them. A configured certificate that cannot be read stops the
+   * start ({@link IOException} naming the file); so does a dev certificate that cannot be written.
+   *
+   * @param localNames the Edgefile's local host names the dev certificate must cover
+   */
+  public synchronized void start(Set<String> localNames) throws IOException {
+    if (certFile != null) {
+      configured = readConfigured();
+      loaded(configured, "start");
+    }
+    loadDev(localNames, "start");
+    publish();
+  }
+
+  /**
+   * Reads the configured files again and issues the dev certificate again if its names changed;
+   * what fails keeps its previous certificate and emits {@code cert_failed}.
+   */
+  public synchronized void reload(Set<String> localNames, String trigger) {
+    if (certFile != null) {
+      try {
+        ServedCertificate fresh = readConfigured();
+        if (!fresh.fingerprint().equals(configured.fingerprint())) {
+          configured = fresh;
+          loaded(configured, trigger);
+        }
+      } catch (IOException e) {
+        events.emit(
+            Event.CERT_FAILED,
+            "source",
+            Source.CONFIGURED.id(),
+            "file",
+            certFile.toString(),
+            "reason",
+            e.getMessage(),
+            "trigger",
+            trigger);
+      }
+    }
+    if (!localNames.equals(devNames)) {
+      try {
+        loadDev(localNames, trigger);
+      } catch (IOException e) {
+        events.emit(
+            Event.CERT_FAILED,
+            "source",
+            Source.DEV.id(),
+            "reason",
+            e.getMessage(),
+            "trigger",
+            trigger);
+      }
+    }
+    publish();
+  }
+
+  /** The key manager every HTTPS handshake asks. */
+  public SniKeyManager keys() {
+    return keys;
+  }
+
+  /** The dev certificate's CA and whether this run created it. */
+  public synchronized DevCertificate.Loaded dev() {
+    return dev;
+  }
+
+  /**
+   * The certificate that names {@code host} and is not the dev certificate (configured or ACME), or
+   * null: hosts with one are redirected from HTTP to HTTPS.
+   */
+  public ServedCertificate trusted(String host) {
+    if (!anyTrusted) {
+      return null; // the usual case without --cert: no lookup per request
+    }
+    ServedCertificate named = keys.table().named(host);
+    return named == null || named.source() == Source.DEV ? null : named;
+  }
+
+  /** The certificate a handshake for {@code host} gets now. */
+  public ServedCertificate servedFor(String host) {
+    return keys.table().find(host);
+  }
+
+  /** Every certificate served now. */
+  public List<ServedCertificate> certificates() {
+    return List.copyOf(keys.table().certificates());
+  }
+
+  private void publish() {
+    List<ServedCertificate> all = new ArrayList<>();
+    if (configured != null) {
+      all.add(configured);
+    }
+    all.add(dev.served());
+    keys.update(CertificateTable.of(all, configured != null ? configured : dev.served()));
+    anyTrusted = all.stream().anyMatch(c -> c.source() != Source.DEV);
+  }
+
+  private void loadDev(Set<String> localNames, String trigger) throws IOException {
+    dev = DevCertificate.load(certDir, localNames);
+    devNames = Set.copyOf(localNames);
+    loaded(dev.served(), trigger);
+  }
+
+  private void loaded(ServedCertificate certificate, String trigger) {
+    events.emit(
+        Event.CERT_LOADED,
+        "source",
+        certificate.source().id(),
+        "names",
+        certificate.names(),
+        "serial",
+        certificate.serial(),
+        "notAfter",
+        certificate.notAfter().toString(),
+        "trigger",
+        trigger);
+  }
+
+  private ServedCertificate readConfigured() throws IOException {
+    List<X509Certificate> chain = PemFiles.readChain(certFile);
+    PrivateKey key = PemFiles.readKey(keyFile);
+    if (!matches(chain.get(0), key)) {
+      throw new IOException(keyFile + " is not the private key of the certificate in " + certFile);
+    }
+    return ServedCertificate.of(Source.CONFIGURED, chain, key);
+  }
+
+  /** Whether {@code key} signs what {@code certificate}'s public key verifies. */
+  static boolean matches(X509Certificate certificate, PrivateKey key) {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "EC" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          case "Ed25519" -> "Ed25519";
+          default -> null;
+        };
+    if (algorithm == null
+        || !key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())) {
+      return false;
+    }
+    try {
+      byte[] probe = "edge key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+}
