@@ -76,6 +76,7 @@ final class FastLane extends ChannelDuplexHandler {
   private final ClientAddresses clients;
   private final boolean carrying;
   private ChannelHandlerContext ctx;
+  private String scheme;
 
   private boolean off;
   private int generalPending;
@@ -128,6 +129,7 @@ final class FastLane extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.scheme = ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
   }
 
   @Override
@@ -208,7 +210,7 @@ final class FastLane extends ChannelDuplexHandler {
             request.uri(),
             request.headers(),
             clientOf(request),
-            ctx.pipeline().get(SslHandler.class) != null ? "https" : "http",
+            scheme,
             ctx.channel());
     Plan plan = null;
     RuntimeException refusal = null;
