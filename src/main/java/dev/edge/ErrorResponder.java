@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http2.Http2Exception;
 import java.nio.channels.ClosedChannelException;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ import reactor.netty.http.server.HttpServerResponse;
 public final class ErrorResponder {
 
   private static final Logger LOG = LoggerFactory.getLogger("edge.errors");
+  private static final Map<String, String> CLOSE = Map.of("Connection", "close");
 
   /** A responder; it keeps no state of its own. */
   public ErrorResponder() {}
@@ -101,7 +103,26 @@ public final class ErrorResponder {
     if (clientGone(error, res)) {
       return null;
     }
-    return error instanceof EdgeException edge ? edge.reason() : Reason.INTERNAL;
+    EdgeException known = known(error);
+    return known != null ? known.reason() : Reason.INTERNAL;
+  }
+
+  /**
+   * {@code error} as the edge's error type when it is one, or says the client broke the protocol:
+   * an HTTP/2 stream error in a request (a body that disagrees with its {@code content-length}) is
+   * the client's {@code 400 bad_framing}, never the edge's {@code 500}. Null otherwise.
+   */
+  static EdgeException known(Throwable error) {
+    if (error instanceof EdgeException edge) {
+      return edge;
+    }
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof Http2Exception http2) {
+        return new EdgeException(
+            Reason.BAD_FRAMING, "HTTP/2 request refused: " + http2.getMessage(), CLOSE);
+      }
+    }
+    return null;
   }
 
   /**
@@ -115,10 +136,8 @@ public final class ErrorResponder {
   /** {@code error} as the edge's error type, logged: a 5xx as a warning, anything else unknown. */
   private static EdgeException problemFor(
       Throwable error, HttpMethod method, String uri, String requestId) {
-    EdgeException edge;
-    if (error instanceof EdgeException known) {
-      edge = known;
-    } else {
+    EdgeException edge = known(error);
+    if (edge == null) {
       LOG.error("request {} {} {}: unexpected error", requestId, method, uri, error);
       edge =
           new EdgeException(

@@ -17,10 +17,10 @@ import reactor.netty.http.server.HttpServer;
  * both listeners answer alike.
  *
  * <p>HTTP/2 limits: at most {@link #MAX_CONCURRENT_STREAMS} streams at once per connection; a
- * header list no larger than the guard's {@code --max-header-bytes}; Netty's codec refuses
- * malformed, duplicated or misplaced pseudo-headers, upper-case names, connection-specific headers
- * and a {@code content-length} that disagrees with the DATA received, and closes a connection that
- * resets more than 200 streams in 30 s (its defence against rapid reset, CVE-2023-44487).
+ * header list no larger than the guard's {@code --max-header-bytes}; Netty's codec resets streams
+ * with malformed, duplicated or misplaced pseudo-headers, upper-case names, connection-specific
+ * headers or more DATA than their {@code content-length}, and closes a connection that resets more
+ * than 200 streams in 30 s (its defence against rapid reset, CVE-2023-44487). See {@code Http2IT}.
  */
 public final class HttpsListener {
 
