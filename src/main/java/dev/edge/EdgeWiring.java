@@ -36,6 +36,7 @@ import dev.edge.runtime.LoadedConfig;
 import dev.edge.statics.StaticFiles;
 import dev.edge.tls.HttpsListener;
 import dev.edge.tls.HttpsRedirects;
+import dev.edge.tls.ServedCertificate;
 import dev.edge.tls.TlsCertificates;
 import dev.edge.worker.AppWatcher;
 import dev.edge.worker.SocketDirectory;
@@ -127,6 +128,7 @@ public class EdgeWiring {
             }
           });
     }
+    TlsCertificates certificates = startTls(options, reloader, events);
     AtomicReference<EdgeServer> server = new AtomicReference<>();
     StatusEndpoint status =
         new StatusEndpoint(
@@ -142,12 +144,28 @@ public class EdgeWiring {
         MultiGauge.builder(EdgeMetrics.INFLIGHT + ".worker")
             .description("Requests being served by each worker now")
             .register(registry);
+    MultiGauge certificateExpiry =
+        MultiGauge.builder("edge.tls.certificate.expiry")
+            .description("Seconds until each name's certificate expires")
+            .baseUnit("seconds")
+            .register(registry);
     EdgePipeline.BuiltIns builtIns =
         new EdgePipeline.BuiltIns(
             status,
-            new DiagnosticsEndpoint(reloader, metrics, json, version, startedAt),
+            new DiagnosticsEndpoint(
+                reloader,
+                metrics,
+                json,
+                version,
+                startedAt,
+                certificates == null ? null : certificates::describe),
             options.metrics()
-                ? new MetricsEndpoint(registry, r -> workerGauges(reloader, workerInflight))
+                ? new MetricsEndpoint(
+                    registry,
+                    r -> {
+                      workerGauges(reloader, workerInflight);
+                      certificateGauges(certificates, certificateExpiry);
+                    })
                 : null,
             new ControlEndpoint(reloader, access, json),
             new DashboardEndpoint());
@@ -156,7 +174,6 @@ public class EdgeWiring {
             ? new RejectionCounter(reason -> metrics.rejected(Exchange.NONE, reason.code()))
             : new RejectionCounter();
     RequestGuard guard = new RequestGuard(options.guard(), rejections);
-    TlsCertificates certificates = startTls(options, reloader, events);
     HttpsRedirects redirects =
         certificates == null || !options.https().redirectHttp()
             ? null
@@ -290,6 +307,21 @@ public class EdgeWiring {
   MeterFilter promtoolCleanNames() {
     Set<String> rejected = Set.of("jvm.compilation.time", "process.cpu.time", "system.cpu.count");
     return MeterFilter.deny(id -> rejected.contains(id.getName()));
+  }
+
+  /** Refreshes the certificate expiry gauge from the certificates served now (at scrape time). */
+  private static void certificateGauges(TlsCertificates certificates, MultiGauge gauge) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    if (certificates != null) {
+      Instant now = Instant.now();
+      for (ServedCertificate certificate : certificates.certificates()) {
+        double seconds = Duration.between(now, certificate.notAfter()).toSeconds();
+        for (String name : certificate.names()) {
+          rows.add(MultiGauge.Row.of(Tags.of("domain", name), seconds));
+        }
+      }
+    }
+    gauge.register(rows, true);
   }
 
   /** Refreshes the per-worker in-flight gauge from the active pools (at scrape time). */

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerResponse;
@@ -36,19 +37,27 @@ public final class DiagnosticsEndpoint {
   private final JsonMapper json;
   private final String version;
   private final Instant startedAt;
+  private final Supplier<List<Map<String, Object>>> certificates;
 
-  /** Wires the endpoint. */
+  /**
+   * Wires the endpoint.
+   *
+   * @param certificates the HTTPS certificates served now (the {@code tls} section), or null when
+   *     HTTPS is off
+   */
   public DiagnosticsEndpoint(
       ConfigReloader reloader,
       EdgeMetrics metrics,
       JsonMapper json,
       String version,
-      Instant startedAt) {
+      Instant startedAt,
+      Supplier<List<Map<String, Object>>> certificates) {
     this.reloader = reloader;
     this.metrics = metrics;
     this.json = json;
     this.version = version;
     this.startedAt = startedAt;
+    this.certificates = certificates;
   }
 
   /** Answers with the document. */
@@ -143,6 +152,9 @@ public final class DiagnosticsEndpoint {
     List<String> hosts = new ArrayList<>();
     active.config().sites().values().forEach(site -> hosts.addAll(site.hosts()));
     doc.put("hosts", hosts);
+    if (certificates != null) {
+      doc.put("tls", Map.of("certificates", certificates.get()));
+    }
     return doc;
   }
 

@@ -10,7 +10,9 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,6 +39,7 @@ public final class TlsCertificates {
   private DevCertificate.Loaded dev;
   private Set<String> devNames = Set.of();
   private volatile boolean anyTrusted;
+  private volatile String lastError;
 
   /**
    * @param certDir where the dev certificate (and later ACME's) are kept
@@ -73,11 +76,13 @@ public final class TlsCertificates {
     if (certFile != null) {
       try {
         ServedCertificate fresh = readConfigured();
+        lastError = null;
         if (!fresh.fingerprint().equals(configured.fingerprint())) {
           configured = fresh;
           loaded(configured, trigger);
         }
       } catch (IOException e) {
+        lastError = e.getMessage();
         events.emit(
             Event.CERT_FAILED,
             "source",
@@ -132,6 +137,35 @@ public final class TlsCertificates {
   /** The certificate a handshake for {@code host} gets now. */
   public ServedCertificate servedFor(String host) {
     return keys.table().find(host);
+  }
+
+  /**
+   * Every certificate served now, for {@code /diagnostics}: names, source, issuer, serial,
+   * fingerprint, notAfter, when the edge will replace it (the dev certificate: 30 days before its
+   * end; a configured one: never, the operator does), and the last error loading its source.
+   */
+  public List<Map<String, Object>> describe() {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    ServedCertificate fallback = keys.table().fallback();
+    for (ServedCertificate certificate : certificates()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("names", certificate.names());
+      row.put("source", certificate.source().id());
+      row.put("default", certificate == fallback);
+      row.put("issuer", certificate.issuer());
+      row.put("serial", certificate.serial());
+      row.put("fingerprint", certificate.fingerprint());
+      row.put("notAfter", certificate.notAfter().toString());
+      row.put(
+          "nextRenewal",
+          certificate.source() == Source.DEV
+              ? certificate.notAfter().minus(DevCertificate.RENEW_BEFORE).toString()
+              : null);
+      row.put("lastError", certificate.source() == Source.CONFIGURED ? lastError : null);
+      rows.add(row);
+    }
+    rows.sort((a, b) -> ((String) a.get("source")).compareTo((String) b.get("source")));
+    return rows;
   }
 
   /** Every certificate served now. */

@@ -26,6 +26,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The HTTPS listener of a real edge: the dev certificate for local names over HTTP/1.1 and HTTP/2,
@@ -95,6 +96,20 @@ class HttpsIT {
               line ->
                   line.startsWith(
                       "edge: https://app.test:" + https + "/ (configured certificate, until "));
+
+      JsonNode certificates =
+          EdgeProcess.JSON.readTree(edge.get("/diagnostics").body()).get("tls").get("certificates");
+      assertThat(certificates).hasSize(2);
+      JsonNode configured = certificates.get(0);
+      assertThat(configured.get("source").asString()).isEqualTo("configured");
+      assertThat(configured.get("serial").asString()).isEqualTo("b");
+      assertThat(configured.get("default").asBoolean()).isTrue();
+      assertThat(configured.get("issuer").asString()).isEqualTo("CN=edge test CA");
+      assertThat(configured.get("lastError").isNull()).isTrue();
+      assertThat(certificates.get(1).get("source").asString()).isEqualTo("dev");
+      assertThat(edge.get("/metrics").body())
+          .containsPattern(
+              "edge_tls_certificate_expiry_seconds\\{domain=\"app\\.test\"\\} [0-9.E]+");
     }
   }
 
