@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
@@ -53,6 +54,7 @@ public final class RequestGuard {
   private final GuardLimits limits;
   private final GuardEvents events;
   private final HstsHook hsts;
+  private final ResponseEdits http2Edits;
   private final ClientConnections connections;
 
   /** A guard enforcing {@code limits}, counting what it refuses in {@code rejections}. */
@@ -60,6 +62,7 @@ public final class RequestGuard {
     this.limits = limits;
     this.events = new GuardEvents(rejections);
     this.hsts = new HstsHook(limits.hsts());
+    this.http2Edits = new ResponseEdits(hsts);
     this.connections =
         limits.maxConnectionsPerClient() > 0
             ? new ClientConnections(limits.maxConnectionsPerClient())
@@ -108,7 +111,16 @@ public final class RequestGuard {
                     .maxHeaderSize(limits.maxHeaderBytes() + CODEC_SLACK)
                     .validateHeaders(true))
         .doOnChannelInit(
-            (observer, channel, remote) -> guard(channel, channel.remoteAddress(), http1));
+            (observer, channel, remote) -> guard(channel, channel.remoteAddress(), http1))
+        .doOnConnection(
+            connection -> {
+              ChannelPipeline stream = connection.channel().pipeline();
+              if (connection.channel() instanceof Http2StreamChannel
+                  && stream.get(NettyPipeline.H2ToHttp11Codec) != null
+                  && stream.get(ResponseEdits.NAME) == null) {
+                stream.addAfter(NettyPipeline.H2ToHttp11Codec, ResponseEdits.NAME, http2Edits);
+              }
+            });
   }
 
   private void guard(Channel channel, SocketAddress remote, Consumer<Channel> http1) {

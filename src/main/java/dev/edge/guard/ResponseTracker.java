@@ -162,8 +162,7 @@ final class ResponseTracker extends ChannelDuplexHandler {
 
   private void head(HttpResponse response) {
     int status = response.status().code();
-    response.headers().remove(HttpHeaderNames.SERVER);
-    hsts.apply(response.headers(), secure);
+    ResponseEdits.apply(response.headers(), hsts, secure);
     informational = status >= 100 && status < 200 && status != 101;
     if (informational) {
       if (status == 100) {

@@ -40,7 +40,7 @@ class Http2IT {
 
   @BeforeAll
   void start() throws Exception {
-    edge = EdgeProcess.startReady(1, "--workers=1");
+    edge = EdgeProcess.startReady(1, "--workers=1", "--hsts");
     https = edge.httpsPort();
   }
 
@@ -71,6 +71,12 @@ class Http2IT {
             request("https://localhost:" + https + "/headers"),
             HttpResponse.BodyHandlers.ofString());
     assertThat(headers.body()).contains("x-forwarded-proto: https");
+    assertThat(headers.headers().firstValue("strict-transport-security"))
+        .as("--hsts on HTTP/2 responses too")
+        .hasValue("max-age=31536000; includeSubDomains");
+    assertThat(edge.get("localhost", "/headers").headers().firstValue("strict-transport-security"))
+        .as("never over plain HTTP")
+        .isEmpty();
   }
 
   static Stream<Arguments> refused() {
