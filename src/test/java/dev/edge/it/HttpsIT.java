@@ -21,9 +21,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -183,10 +181,8 @@ class HttpsIT {
 
   /** The leaf certificate the edge answers a handshake for {@code name} with (not verified). */
   private static X509Certificate peerBySni(int port, String name) throws Exception {
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {new AcceptAll()}, null);
     try (SSLSocket socket =
-        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+        (SSLSocket) TrustAll.context().getSocketFactory().createSocket("127.0.0.1", port)) {
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setServerNames(List.of(new SNIHostName(name)));
       parameters.setApplicationProtocols(new String[] {"http/1.1"});
@@ -203,20 +199,6 @@ class HttpsIT {
       String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
       assertThat(answer).startsWith("HTTP/1.1 200 ");
       return leaf;
-    }
-  }
-
-  /** Trusts anything: only to see which certificate the edge chose. */
-  private static final class AcceptAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }
