@@ -109,12 +109,27 @@ class CommandLineIT {
               "--http-port=" + taken.getLocalPort(),
               "--bind-address=127.0.0.1",
               "--workers=1",
-              "--cache-dir=" + EdgeProcess.CACHE);
+              "--cache-dir=" + EdgeProcess.CACHE,
+              "--cert-dir=" + EdgeProcess.CERT_DIR);
       assertThat(result.exitCode()).isEqualTo(1);
       String output = result.stdout() + result.stderr();
       assertThat(output)
           .contains("edge cannot listen on 127.0.0.1:" + taken.getLocalPort())
           .contains("another --http-port")
+          .doesNotContain("\tat reactor.netty");
+
+      Result https =
+          run(
+              "--http-port=0",
+              "--https-port=" + taken.getLocalPort(),
+              "--bind-address=127.0.0.1",
+              "--workers=1",
+              "--cache-dir=" + EdgeProcess.CACHE,
+              "--cert-dir=" + EdgeProcess.CERT_DIR);
+      assertThat(https.exitCode()).isEqualTo(1);
+      assertThat(https.stdout() + https.stderr())
+          .contains("edge cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .contains("--https-port (0 picks a free one; --no-https turns HTTPS off)")
           .doesNotContain("\tat reactor.netty");
     }
   }
