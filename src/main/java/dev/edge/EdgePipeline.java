@@ -20,6 +20,7 @@ import dev.edge.statics.StaticFiles;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -149,6 +150,14 @@ public final class EdgePipeline {
     if (plan instanceof Plan.BuiltIn builtIn) {
       return builtIn(builtIn.rawPath(), req, res);
     }
+    if (plan instanceof Plan.ToChallenge challenge) {
+      byte[] body = challenge.keyAuthorization().getBytes(StandardCharsets.US_ASCII);
+      res.status(HttpResponseStatus.OK)
+          .header(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+          .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
+          .header(HttpHeaderNames.CACHE_CONTROL, "no-store");
+      return res.sendByteArray(Mono.just(body)).then();
+    }
     if (plan instanceof Plan.ToHttps https) {
       res.status(HttpResponseStatus.PERMANENT_REDIRECT)
           .header(HttpHeaderNames.LOCATION, https.location())
@@ -213,6 +222,8 @@ public final class EdgePipeline {
         return builtIns.metrics().send(res);
       case ControlEndpoint.RELOAD:
         return builtIns.control().reload(req, res);
+      case ControlEndpoint.RENEW:
+        return builtIns.control().renew(req, res);
       default:
         return builtIns.dashboard().serve(rawPath, req, res);
     }

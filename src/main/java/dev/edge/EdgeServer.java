@@ -152,7 +152,9 @@ public final class EdgeServer implements SmartLifecycle {
                 })
             .host(options.bindAddress())
             .handle(pipeline::handle);
-    listener = server.port(options.httpPort()).bindNow();
+    if (options.httpEnabled()) {
+      listener = server.port(options.httpPort()).bindNow();
+    }
     if (tls != null) {
       httpsListener = tls.secure(server).port(options.https().port()).bindNow();
     }
@@ -161,7 +163,9 @@ public final class EdgeServer implements SmartLifecycle {
         options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
             ? "localhost"
             : options.bindAddress();
-    console.println("edge: http://" + host + ":" + listener.port() + "/");
+    if (listener != null) {
+      console.println("edge: http://" + host + ":" + listener.port() + "/");
+    }
     if (tls != null) {
       tls.printUrls(console, host, httpsListener.port());
     }
@@ -173,7 +177,7 @@ public final class EdgeServer implements SmartLifecycle {
         "config",
         reloader.active().version(),
         "port",
-        listener.port(),
+        listener == null ? null : listener.port(),
         "httpsPort",
         httpsPort() < 0 ? null : httpsPort(),
         "pid",
@@ -212,7 +216,7 @@ public final class EdgeServer implements SmartLifecycle {
     };
   }
 
-  /** The bound HTTP port, or -1 before start. */
+  /** The bound HTTP port, or -1 before start or when HTTP is off ({@code --no-http}). */
   public int httpPort() {
     DisposableServer current = listener;
     return current == null ? -1 : current.port();
@@ -266,7 +270,7 @@ public final class EdgeServer implements SmartLifecycle {
 
   @Override
   public boolean isRunning() {
-    return listener != null && stopped.getCount() > 0;
+    return (listener != null || httpsListener != null) && stopped.getCount() > 0;
   }
 
   private void awaitRequestsDrained(Duration limit) {

@@ -1,5 +1,7 @@
 package dev.edge;
 
+import dev.edge.acme.AcmeRenewals;
+import dev.edge.acme.AcmeSetup;
 import dev.edge.buffer.BufferDirectory;
 import dev.edge.config.EdgeOptions;
 import dev.edge.config.Https;
@@ -34,6 +36,7 @@ import dev.edge.runtime.ConfigSource;
 import dev.edge.runtime.ConfigStatus;
 import dev.edge.runtime.LoadedConfig;
 import dev.edge.statics.StaticFiles;
+import dev.edge.tls.HandshakeFailures;
 import dev.edge.tls.HttpsListener;
 import dev.edge.tls.HttpsRedirects;
 import dev.edge.tls.ServedCertificate;
@@ -50,6 +53,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -129,6 +133,13 @@ public class EdgeWiring {
           });
     }
     TlsCertificates certificates = startTls(options, reloader, events);
+    AcmeRenewals renewals =
+        certificates == null ? null : AcmeSetup.start(options, certificates, events);
+    HandshakeFailures handshakeFailures =
+        new HandshakeFailures(options.metrics() ? registry : null);
+    if (options.metrics()) {
+      AcmeSetup.countOrders(registry, events);
+    }
     AtomicReference<EdgeServer> server = new AtomicReference<>();
     StatusEndpoint status =
         new StatusEndpoint(
@@ -158,7 +169,15 @@ public class EdgeWiring {
                 json,
                 version,
                 startedAt,
-                certificates == null ? null : certificates::describe),
+                certificates == null
+                    ? null
+                    : () ->
+                        Map.of(
+                            "certificates",
+                            certificates.describe(),
+                            "handshakeFailures",
+                            handshakeFailures.counts()),
+                () -> AcmeSetup.totals(renewals)),
             options.metrics()
                 ? new MetricsEndpoint(
                     registry,
@@ -167,7 +186,7 @@ public class EdgeWiring {
                       certificateGauges(certificates, certificateExpiry);
                     })
                 : null,
-            new ControlEndpoint(reloader, access, json),
+            new ControlEndpoint(reloader, access, json, renewals),
             new DashboardEndpoint());
     RejectionCounter rejections =
         options.metrics()
@@ -189,7 +208,8 @@ public class EdgeWiring {
                     System::nanoTime),
             access,
             options.metrics(),
-            redirects);
+            redirects,
+            certificates == null ? null : certificates.challenges());
     ExchangeRecorder recorder =
         new ExchangeRecorder(
             options.metrics() ? metrics : null,
@@ -226,7 +246,8 @@ public class EdgeWiring {
             options.metrics() ? metrics : null,
             certificates == null
                 ? null
-                : new HttpsListener(certificates, options.guard().maxHeaderBytes()),
+                : new HttpsListener(
+                    certificates, options.guard().maxHeaderBytes(), handshakeFailures),
             System.out));
     return server.get();
   }

@@ -54,6 +54,18 @@ public sealed interface Plan {
   record ToRedirect(Route route, RouteAction.Redirect action) implements Plan {}
 
   /**
+   * An ACME CA fetching an HTTP-01 challenge the edge is answering, on any host.
+   *
+   * @param keyAuthorization the body to answer with
+   */
+  record ToChallenge(String keyAuthorization) implements Plan {
+    @Override
+    public Route route() {
+      return null;
+    }
+  }
+
+  /**
    * A plain-HTTP request for a host served with a real certificate: {@code 308} to HTTPS.
    *
    * @param location the same URL over HTTPS

@@ -17,6 +17,7 @@ import dev.edge.route.RouteLimits;
 import dev.edge.route.RouteMatch;
 import dev.edge.runtime.ActiveConfig;
 import dev.edge.runtime.AppRuntime;
+import dev.edge.tls.AcmeChallenges;
 import dev.edge.tls.HttpsRedirects;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -25,10 +26,11 @@ import java.util.function.Supplier;
 
 /**
  * Decides what happens to a request, once, whatever carried it (the HTTP/1.1 fast lane, Reactor
- * Netty's server for HTTP/1.1 and HTTP/2, and later the hub): the guard's verdict, then a built-in
- * endpoint, the redirect to HTTPS, or the rate limit and the route, then the route's own limits,
- * giving a {@link Plan}. Nothing here writes a response or depends on the transport; a refusal is
- * thrown as the {@link EdgeException} that {@link ErrorResponder} turns into the answer.
+ * Netty's server for HTTP/1.1 and HTTP/2, and later the hub): the guard's verdict, then an ACME
+ * HTTP-01 challenge being answered, a built-in endpoint, the redirect to HTTPS, or the rate limit
+ * and the route, then the route's own limits, giving a {@link Plan}. Nothing here writes a response
+ * or depends on the transport; a refusal is thrown as the {@link EdgeException} that {@link
+ * ErrorResponder} turns into the answer.
  *
  * <p>Side effects, each exactly once per request: a guard refusal is counted and logged, the rate
  * limiters take a token and add their {@code RateLimit-*} headers to the response headers given.
@@ -41,6 +43,7 @@ public final class RequestPlanner {
   private final AdminAccess access;
   private final boolean metricsEndpoint;
   private final HttpsRedirects https;
+  private final AcmeChallenges challenges;
   private final RouteLimits routeLimits = new RouteLimits();
 
   /**
@@ -50,6 +53,7 @@ public final class RequestPlanner {
    * @param access who may use the operator endpoints
    * @param metricsEndpoint whether {@code /metrics} is served (metrics on)
    * @param https which plain-HTTP requests go to HTTPS, or null (HTTPS or the redirect is off)
+   * @param challenges the HTTP-01 challenges being answered, or null (HTTPS is off)
    */
   public RequestPlanner(
       Supplier<ActiveConfig> config,
@@ -57,13 +61,15 @@ public final class RequestPlanner {
       RateLimiter limiter,
       AdminAccess access,
       boolean metricsEndpoint,
-      HttpsRedirects https) {
+      HttpsRedirects https,
+      AcmeChallenges challenges) {
     this.config = config;
     this.guard = guard;
     this.limiter = limiter;
     this.access = access;
     this.metricsEndpoint = metricsEndpoint;
     this.https = https;
+    this.challenges = challenges;
   }
 
   /**
@@ -89,6 +95,14 @@ public final class RequestPlanner {
       throw e;
     }
     String rawPath = RequestPaths.pathOf(request.uri());
+    if (challenges != null && rawPath.startsWith(HttpsRedirects.CHALLENGE_PREFIX)) {
+      String answer =
+          challenges.http01(rawPath.substring(HttpsRedirects.CHALLENGE_PREFIX.length()));
+      if (answer != null) {
+        exchange.builtIn();
+        return new Plan.ToChallenge(answer);
+      }
+    }
     if (isBuiltIn(rawPath)) {
       exchange.builtIn();
       if (!isPublic(rawPath) && !access.allows(request.client(), authorization(request))) {
@@ -142,6 +156,7 @@ public final class RequestPlanner {
       case "/status":
       case "/diagnostics":
       case ControlEndpoint.RELOAD:
+      case ControlEndpoint.RENEW:
         return true;
       case "/metrics":
         return metricsEndpoint;
@@ -154,7 +169,8 @@ public final class RequestPlanner {
   private static boolean isPublic(String rawPath) {
     return rawPath.equals("/server")
         || rawPath.equals("/status")
-        || rawPath.equals(ControlEndpoint.RELOAD);
+        || rawPath.equals(ControlEndpoint.RELOAD)
+        || rawPath.equals(ControlEndpoint.RENEW);
   }
 
   private static String authorization(ClientRequest request) {

@@ -11,6 +11,7 @@ import java.util.List;
  * are listed in {@code docs/edge/CONTRACTS.md} and printed by {@code --help}.
  *
  * @param httpPort port of the HTTP listener; 0 picks a free one
+ * @param httpEnabled whether the edge listens for plain HTTP ({@code --no-http} turns it off)
  * @param bindAddress address the listener binds
  * @param app the app jar to run ({@code java -jar APP} per worker), or {@code null} for the demo
  * @param workers workers per app
@@ -47,6 +48,7 @@ import java.util.List;
  */
 public record EdgeOptions(
     int httpPort,
+    boolean httpEnabled,
     String bindAddress,
     Path app,
     int workers,

@@ -13,6 +13,13 @@ import java.nio.file.Path;
  * @param certDir where generated certificates are kept (the dev certificate)
  * @param redirectHttp whether HTTP requests for hosts with a configured certificate get {@code 308}
  *     to HTTPS ({@code --no-redirect-http} turns it off)
+ * @param acme certificates obtained from an ACME CA
  */
 public record Https(
-    boolean enabled, int port, Path certFile, Path keyFile, Path certDir, boolean redirectHttp) {}
+    boolean enabled,
+    int port,
+    Path certFile,
+    Path keyFile,
+    Path certDir,
+    boolean redirectHttp,
+    Acme acme) {}

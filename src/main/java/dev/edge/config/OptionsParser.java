@@ -76,6 +76,23 @@ public final class OptionsParser {
           new Option("key", "(none)", "a readable PEM private key file, given with --cert"),
           new Option("cert-dir", "~/.local/share/edge/certs", "a directory path"),
           new Option("no-redirect-http", "false (redirect on)", "true or false"),
+          new Option("no-http", "false (HTTP on)", "true or false (needs HTTPS)"),
+          new Option("acme", "false", "true or false"),
+          new Option(
+              "acme-domain",
+              "(none)",
+              "comma-separated DNS names with at least two labels, no wildcards"),
+          new Option("acme-email", "(none)", "an e-mail address"),
+          new Option("acme-staging", "false", "true or false"),
+          new Option(
+              "acme-directory",
+              "acme://letsencrypt.org",
+              "an https:// ACME directory URL or an acme:// URI"),
+          new Option("acme-trust", "(none)", "a readable PEM file of CA certificates"),
+          new Option(
+              "acme-challenges",
+              "http-01,tls-alpn-01",
+              "http-01 and/or tls-alpn-01, comma-separated, in the order to try"),
           new Option("health-interval-ms", "5000", "milliseconds 1-3600000"),
           new Option("health-timeout-ms", "2000", "milliseconds 1-3600000"),
           new Option("health-failures", "3", "an integer 1-100"),
@@ -136,44 +153,48 @@ public final class OptionsParser {
           socketDir.toString(),
           "a directory path of at most 60 characters, so socket paths stay under 100");
     }
-    return new EdgeOptions(
-        integer("http-port", 8080, 0, 65535),
-        nonBlank("bind-address", "0.0.0.0"),
-        app,
-        integer("workers", Math.max(2, Runtime.getRuntime().availableProcessors()), 1, 256),
-        integer("event-loops", defaultEventLoops(), 1, 256),
-        integer("max-inflight", 32, 1, 10_000),
-        integer("max-queue", 1000, 0, 1_000_000),
-        millis("queue-timeout-ms", 30_000),
-        millis("read-timeout-ms", 30_000),
-        millis("start-timeout-ms", 60_000),
-        socketDir.toAbsolutePath(),
-        Path.of(
-                raw(
-                    "cache-dir",
-                    Path.of(System.getProperty("user.home"), ".cache", "edge").toString()))
-            .toAbsolutePath(),
-        choice("transport", "unix", Transport.class),
-        choice("worker-scheduling", "batch", Scheduling.class),
-        healthPath(),
-        javaOptions,
-        bool("json-logging", false),
-        supervision(app),
-        edgefile(app),
-        adminToken(),
-        !bool("no-access-log", false),
-        !bool("no-metrics", false),
-        integer("rate-limit", 0, 0, 1_000_000_000),
-        Duration.ofMillis(integer("rate-limit-window-ms", 60_000, 1, 86_400_000)),
-        trustedProxies(),
-        guardLimits(),
-        new Buffering(
-            integer("request-buffer-kb", 64, 0, 1_048_576) * 1024,
-            integer("response-buffer-kb", 64, 0, 1_048_576) * 1024,
-            integer("response-buffer-max-mb", 1024, 1, 1_048_576) * 1024L * 1024L,
-            Path.of(raw("buffer-dir", System.getProperty("java.io.tmpdir"))).toAbsolutePath()),
-        !bool("no-fast-lane", false),
-        https());
+    EdgeOptions options =
+        new EdgeOptions(
+            integer("http-port", 8080, 0, 65535),
+            !bool("no-http", false),
+            nonBlank("bind-address", "0.0.0.0"),
+            app,
+            integer("workers", Math.max(2, Runtime.getRuntime().availableProcessors()), 1, 256),
+            integer("event-loops", defaultEventLoops(), 1, 256),
+            integer("max-inflight", 32, 1, 10_000),
+            integer("max-queue", 1000, 0, 1_000_000),
+            millis("queue-timeout-ms", 30_000),
+            millis("read-timeout-ms", 30_000),
+            millis("start-timeout-ms", 60_000),
+            socketDir.toAbsolutePath(),
+            Path.of(
+                    raw(
+                        "cache-dir",
+                        Path.of(System.getProperty("user.home"), ".cache", "edge").toString()))
+                .toAbsolutePath(),
+            choice("transport", "unix", Transport.class),
+            choice("worker-scheduling", "batch", Scheduling.class),
+            healthPath(),
+            javaOptions,
+            bool("json-logging", false),
+            supervision(app),
+            edgefile(app),
+            adminToken(),
+            !bool("no-access-log", false),
+            !bool("no-metrics", false),
+            integer("rate-limit", 0, 0, 1_000_000_000),
+            Duration.ofMillis(integer("rate-limit-window-ms", 60_000, 1, 86_400_000)),
+            trustedProxies(),
+            guardLimits(),
+            new Buffering(
+                integer("request-buffer-kb", 64, 0, 1_048_576) * 1024,
+                integer("response-buffer-kb", 64, 0, 1_048_576) * 1024,
+                integer("response-buffer-max-mb", 1024, 1, 1_048_576) * 1024L * 1024L,
+                Path.of(raw("buffer-dir", System.getProperty("java.io.tmpdir"))).toAbsolutePath()),
+            !bool("no-fast-lane", false),
+            new TlsOptions(this, source).https());
+    TlsOptions.listeners(options);
+    return options;
   }
 
   /**
@@ -216,27 +237,7 @@ public final class OptionsParser {
     return path;
   }
 
-  private Https https() {
-    String cert = source.apply("cert");
-    String key = source.apply("key");
-    if ((cert == null) != (key == null)) {
-      throw new OptionException(
-          cert == null
-              ? "--key: given without --cert (expected: both, or neither)"
-              : "--cert: given without --key (expected: both, or neither)");
-    }
-    String defaultCertDir =
-        Path.of(System.getProperty("user.home"), ".local", "share", "edge", "certs").toString();
-    return new Https(
-        !bool("no-https", false),
-        integer("https-port", 8443, 0, 65535),
-        cert == null ? null : readableFile("cert", cert),
-        key == null ? null : readableFile("key", key),
-        Path.of(raw("cert-dir", defaultCertDir)).toAbsolutePath(),
-        !bool("no-redirect-http", false));
-  }
-
-  private static Path readableFile(String name, String value) {
+  static Path readableFile(String name, String value) {
     Path path = Path.of(value).toAbsolutePath();
     if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
       throw invalid(name, value, expected(name));
@@ -312,6 +313,11 @@ public final class OptionsParser {
   }
 
   private boolean bool(String name, boolean fallback) {
+    return bool(source, name, fallback);
+  }
+
+  /** A boolean option: absent gives {@code fallback}; bare {@code --name} is true. */
+  static boolean bool(Function<String, String> source, String name, boolean fallback) {
     String value = source.apply(name);
     if (value == null) {
       return fallback;
@@ -358,7 +364,7 @@ public final class OptionsParser {
     return value;
   }
 
-  private int integer(String name, int fallback, int min, int max) {
+  int integer(String name, int fallback, int min, int max) {
     String value = source.apply(name);
     if (value == null) {
       return fallback;
@@ -386,7 +392,7 @@ public final class OptionsParser {
     return value.trim();
   }
 
-  private String raw(String name, String fallback) {
+  String raw(String name, String fallback) {
     String value = source.apply(name);
     return value == null ? fallback : value;
   }
@@ -401,11 +407,11 @@ public final class OptionsParser {
     return Path.of(System.getProperty("java.io.tmpdir"), "edge-" + user).toString();
   }
 
-  private static String expected(String name) {
+  static String expected(String name) {
     return OPTIONS.stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow().expected();
   }
 
-  private static OptionException invalid(String name, String value, String expected) {
+  static OptionException invalid(String name, String value, String expected) {
     return new OptionException(
         "--" + name + ": \"" + value + "\" is not valid (expected: " + expected + ")");
   }

@@ -37,13 +37,15 @@ public final class DiagnosticsEndpoint {
   private final JsonMapper json;
   private final String version;
   private final Instant startedAt;
-  private final Supplier<List<Map<String, Object>>> certificates;
+  private final Supplier<Map<String, Object>> tls;
+  private final Supplier<Map<String, Object>> acme;
 
   /**
    * Wires the endpoint.
    *
-   * @param certificates the HTTPS certificates served now (the {@code tls} section), or null when
+   * @param tls the {@code tls} section (certificates served now, handshake failures), or null when
    *     HTTPS is off
+   * @param acme rip's {@code metrics.acme} counts ({@code obtained, renewals, failures})
    */
   public DiagnosticsEndpoint(
       ConfigReloader reloader,
@@ -51,13 +53,15 @@ public final class DiagnosticsEndpoint {
       JsonMapper json,
       String version,
       Instant startedAt,
-      Supplier<List<Map<String, Object>>> certificates) {
+      Supplier<Map<String, Object>> tls,
+      Supplier<Map<String, Object>> acme) {
     this.reloader = reloader;
     this.metrics = metrics;
     this.json = json;
     this.version = version;
     this.startedAt = startedAt;
-    this.certificates = certificates;
+    this.tls = tls;
+    this.acme = acme;
   }
 
   /** Answers with the document. */
@@ -142,6 +146,7 @@ public final class DiagnosticsEndpoint {
     m.put("workers", Map.of("restarts", totals.workerRestarts()));
     m.put("rejected", metrics.rejections());
     m.put("rateLimited", metrics.rateLimited());
+    m.put("acme", acme.get());
     doc.put("metrics", m);
     Map<String, Object> gauges = new LinkedHashMap<>();
     gauges.put("workersActive", ready);
@@ -152,8 +157,8 @@ public final class DiagnosticsEndpoint {
     List<String> hosts = new ArrayList<>();
     active.config().sites().values().forEach(site -> hosts.addAll(site.hosts()));
     doc.put("hosts", hosts);
-    if (certificates != null) {
-      doc.put("tls", Map.of("certificates", certificates.get()));
+    if (tls != null) {
+      doc.put("tls", tls.get());
     }
     return doc;
   }

@@ -19,6 +19,9 @@ import java.util.function.Consumer;
  */
 final class AlpnGate extends ChannelInboundHandlerAdapter {
 
+  /** The ALPN protocol of ACME's TLS-ALPN-01 validation (RFC 8737). */
+  private static final String ACME_TLS_1 = "acme-tls/1";
+
   /** Name in the channel pipeline. */
   static final String NAME = "edge.guard.alpn";
 
@@ -46,12 +49,19 @@ final class AlpnGate extends ChannelInboundHandlerAdapter {
       ctx.fireUserEventTriggered(evt);
       return;
     }
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    String protocol = tls == null || !handshake.isSuccess() ? null : tls.applicationProtocol();
+    if (ACME_TLS_1.equals(protocol)) {
+      // An ACME CA validating TLS-ALPN-01: it has seen the challenge certificate; no HTTP follows.
+      held.forEach(ReferenceCountUtil::release);
+      held.clear();
+      ctx.close();
+      return;
+    }
     ctx.fireUserEventTriggered(evt); // the negotiation handler builds the protocol's pipeline now
     if (!handshake.isSuccess() || !ctx.channel().isActive()) {
       return;
     }
-    SslHandler tls = ctx.pipeline().get(SslHandler.class);
-    String protocol = tls == null ? null : tls.applicationProtocol();
     negotiated.accept(
         ApplicationProtocolNames.HTTP_2.equals(protocol)
             ? ApplicationProtocolNames.HTTP_2

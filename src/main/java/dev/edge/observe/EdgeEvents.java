@@ -44,6 +44,8 @@ public final class EdgeEvents {
     CONFIG_UNCHANGED("config_unchanged"),
     APP_RETIRED("app_retired"),
     CERT_LOADED("cert_loaded"),
+    CERT_OBTAINED("cert_obtained"),
+    CERT_RENEWED("cert_renewed"),
     CERT_FAILED("cert_failed");
 
     private final String id;

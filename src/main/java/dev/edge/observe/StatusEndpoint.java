@@ -95,7 +95,9 @@ public final class StatusEndpoint {
     doc.put("version", version);
     doc.put("uptime", Duration.between(startedAt, Instant.now()).toSeconds());
     Map<String, Object> ports = new LinkedHashMap<>();
-    ports.put("http", httpPort.getAsInt());
+    if (httpPort.getAsInt() >= 0) {
+      ports.put("http", httpPort.getAsInt());
+    }
     if (httpsPort.getAsInt() >= 0) {
       ports.put("https", httpsPort.getAsInt());
     }

@@ -11,12 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,7 +116,7 @@ public final class DevCertificate {
     }
     boolean caCreated = false;
     if (ca == null) {
-      KeyPair keys = newKeyPair();
+      KeyPair keys = KeyPairs.newP256();
       ca = issueCa(keys);
       caKey = keys.getPrivate();
       PemFiles.writeKey(caKeyFile, caKey);
@@ -139,7 +137,7 @@ public final class DevCertificate {
       }
     }
     if (leaf == null) {
-      KeyPair keys = newKeyPair();
+      KeyPair keys = KeyPairs.newP256();
       leaf = issueLeaf(keys.getPublic(), names, ca, caKey);
       leafKey = keys.getPrivate();
       PemFiles.writeKey(keyFile, leafKey);
@@ -174,12 +172,6 @@ public final class DevCertificate {
     } catch (GeneralSecurityException e) {
       return false;
     }
-  }
-
-  private static KeyPair newKeyPair() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-    return generator.generateKeyPair();
   }
 
   private static X509Certificate issueCa(KeyPair keys)

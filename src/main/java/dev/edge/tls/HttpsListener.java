@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 
@@ -27,18 +28,24 @@ public final class HttpsListener {
   /** Streams one HTTP/2 connection may have open at once (nginx: 128). */
   public static final int MAX_CONCURRENT_STREAMS = 128;
 
+  private static final String FAILURES = "edge.tls.failures";
+
   /** How long a client has to complete the TLS handshake. */
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   private final TlsCertificates certificates;
   private final SslContext context;
   private final long maxHeaderListSize;
+  private final HandshakeFailures failures;
 
   /**
    * @param maxHeaderBytes the guard's limit on a request's headers, applied to HTTP/2 header lists
+   * @param failures where failed handshakes are counted
    */
-  public HttpsListener(TlsCertificates certificates, int maxHeaderBytes) {
+  public HttpsListener(
+      TlsCertificates certificates, int maxHeaderBytes, HandshakeFailures failures) {
     this.certificates = certificates;
+    this.failures = failures;
     this.context = TlsContexts.server(certificates.keys());
     this.maxHeaderListSize = maxHeaderBytes;
   }
@@ -47,6 +54,12 @@ public final class HttpsListener {
   public HttpServer secure(HttpServer server) {
     return server
         .secure(spec -> spec.sslContext(context).handshakeTimeout(HANDSHAKE_TIMEOUT))
+        .doOnChannelInit(
+            (observer, channel, remote) -> {
+              if (channel.pipeline().get(NettyPipeline.SslHandler) != null) {
+                channel.pipeline().addAfter(NettyPipeline.SslHandler, FAILURES, failures.handler());
+              }
+            })
         .protocol(HttpProtocol.HTTP11, HttpProtocol.H2)
         .http2Settings(
             h2 ->

@@ -61,7 +61,7 @@ public record ServedCertificate(
   }
 
   /** A key manager alias no other certificate of this process has. */
-  static String nextAlias() {
+  public static String nextAlias() {
     return "edge-" + NEXT_ALIAS.incrementAndGet();
   }
 

@@ -18,6 +18,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * one; a handshake in progress finds its chosen certificate in the previous table, which is kept
  * until the next swap.
  *
+ * <p>A handshake whose ALPN chose {@code acme-tls/1} is an ACME CA validating a TLS-ALPN-01
+ * challenge: it gets the validation certificate for its SNI name from {@link AcmeChallenges}, or no
+ * certificate (the handshake fails) when no challenge for that name is pending.
+ *
  * <p>Runs on the event loop during handshakes: lookups only read two volatile fields and maps.
  */
 public final class SniKeyManager extends X509ExtendedKeyManager {
@@ -25,6 +29,14 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
   private record Tables(CertificateTable current, CertificateTable previous) {}
 
   private volatile Tables tables = new Tables(CertificateTable.EMPTY, CertificateTable.EMPTY);
+  private final AcmeChallenges challenges;
+
+  /**
+   * @param challenges the TLS-ALPN-01 certificates to serve to {@code acme-tls/1} handshakes
+   */
+  public SniKeyManager(AcmeChallenges challenges) {
+    this.challenges = challenges;
+  }
 
   /** Serves {@code table} from the next handshake on. */
   public synchronized void update(CertificateTable table) {
@@ -38,7 +50,17 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-    return choose(keyType, engine == null ? null : engine.getHandshakeSession());
+    if (engine == null) {
+      return choose(keyType, null);
+    }
+    if (AcmeChallenges.ACME_TLS_1.equals(engine.getHandshakeApplicationProtocol())) {
+      ServedCertificate validation =
+          challenges.tlsAlpn01(requestedHost(engine.getHandshakeSession()));
+      return validation == null || !validation.key().getAlgorithm().equals(keyType)
+          ? null
+          : validation.alias();
+    }
+    return choose(keyType, engine.getHandshakeSession());
   }
 
   @Override
@@ -82,7 +104,10 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
   private ServedCertificate find(String alias) {
     Tables now = tables;
     ServedCertificate certificate = now.current().byAlias(alias);
-    return certificate != null ? certificate : now.previous().byAlias(alias);
+    if (certificate == null) {
+      certificate = now.previous().byAlias(alias);
+    }
+    return certificate != null ? certificate : challenges.tlsAlpn01ByAlias(alias);
   }
 
   @Override

@@ -9,18 +9,21 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The edge's certificates and where they come from: the operator's PEM files ({@code --cert} and
- * {@code --key}) and the {@link DevCertificate}. Publishes a new {@link CertificateTable} to the
- * {@link SniKeyManager} whenever one of them changes: at start, and on {@link #reload} (a config
- * reload, or a change to the files). A reload that fails keeps every certificate served so far and
- * says why ({@code cert_failed}).
+ * {@code --key}), ACME (put here by the ACME renewals), and the {@link DevCertificate}. Publishes a
+ * new {@link CertificateTable} to the {@link SniKeyManager} whenever one of them changes: at start,
+ * and on {@link #reload} (a config reload, or a change to the files). A reload that fails keeps
+ * every certificate served so far and says why ({@code cert_failed}).
  *
  * <p>The configured certificate answers the names in its subject alternative names and, as the
  * default, any name no other certificate covers; the dev certificate answers its local names, and
@@ -30,11 +33,14 @@ import java.util.Set;
  */
 public final class TlsCertificates {
 
-  private final SniKeyManager keys = new SniKeyManager();
+  private final AcmeChallenges challenges = new AcmeChallenges();
+  private final SniKeyManager keys = new SniKeyManager(challenges);
   private final Path certDir;
   private final Path certFile;
   private final Path keyFile;
   private final EdgeEvents events;
+  private final Map<String, ServedCertificate> acme = new TreeMap<>();
+  private volatile Supplier<Map<String, Renewal>> renewals = Map::of;
   private ServedCertificate configured;
   private DevCertificate.Loaded dev;
   private Set<String> devNames = Set.of();
@@ -112,6 +118,40 @@ public final class TlsCertificates {
     publish();
   }
 
+  /**
+   * What the ACME side knows about one managed name, for {@link #describe}.
+   *
+   * @param nextAttempt when it is next looked at or retried, or null while an order runs
+   * @param lastError why the last order failed, or null
+   */
+  public record Renewal(Instant nextAttempt, String lastError) {}
+
+  /** Serves {@code certificate} for {@code domain} from the next handshake on. */
+  public synchronized void acme(String domain, ServedCertificate certificate, String trigger) {
+    acme.put(domain, certificate);
+    if (trigger != null) {
+      loaded(certificate, trigger);
+    }
+    publish();
+  }
+
+  /** Stops serving the ACME certificate for {@code domain}. */
+  public synchronized void dropAcme(String domain) {
+    if (acme.remove(domain) != null) {
+      publish();
+    }
+  }
+
+  /** Where the ACME side's state comes from for {@link #describe} (managed names, by name). */
+  public void renewals(Supplier<Map<String, Renewal>> source) {
+    this.renewals = source;
+  }
+
+  /** The answers to ACME challenges in progress, read by both listeners. */
+  public AcmeChallenges challenges() {
+    return challenges;
+  }
+
   /** The key manager every HTTPS handshake asks. */
   public SniKeyManager keys() {
     return keys;
@@ -147,7 +187,10 @@ public final class TlsCertificates {
   public List<Map<String, Object>> describe() {
     List<Map<String, Object>> rows = new ArrayList<>();
     ServedCertificate fallback = keys.table().fallback();
+    Map<String, Renewal> managed = new TreeMap<>(renewals.get());
     for (ServedCertificate certificate : certificates()) {
+      Renewal renewal =
+          certificate.source() == Source.ACME ? managed.remove(certificate.names().get(0)) : null;
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("names", certificate.names());
       row.put("source", certificate.source().id());
@@ -158,14 +201,40 @@ public final class TlsCertificates {
       row.put("notAfter", certificate.notAfter().toString());
       row.put(
           "nextRenewal",
-          certificate.source() == Source.DEV
-              ? certificate.notAfter().minus(DevCertificate.RENEW_BEFORE).toString()
-              : null);
-      row.put("lastError", certificate.source() == Source.CONFIGURED ? lastError : null);
+          switch (certificate.source()) {
+            case DEV -> certificate.notAfter().minus(DevCertificate.RENEW_BEFORE).toString();
+            case ACME -> renewal == null ? null : text(renewal.nextAttempt());
+            case CONFIGURED -> null;
+          });
+      row.put(
+          "lastError",
+          switch (certificate.source()) {
+            case CONFIGURED -> lastError;
+            case ACME -> renewal == null ? null : renewal.lastError();
+            case DEV -> null;
+          });
       rows.add(row);
     }
+    managed.forEach(
+        (domain, renewal) -> {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("names", List.of(domain));
+          row.put("source", Source.ACME.id());
+          row.put("default", false);
+          row.put("issuer", null);
+          row.put("serial", null);
+          row.put("fingerprint", null);
+          row.put("notAfter", null);
+          row.put("nextRenewal", text(renewal.nextAttempt()));
+          row.put("lastError", renewal.lastError());
+          rows.add(row);
+        });
     rows.sort((a, b) -> ((String) a.get("source")).compareTo((String) b.get("source")));
     return rows;
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 
   /** Every certificate served now. */
@@ -178,6 +247,7 @@ public final class TlsCertificates {
     if (configured != null) {
       all.add(configured);
     }
+    all.addAll(acme.values());
     all.add(dev.served());
     keys.update(CertificateTable.of(all, configured != null ? configured : dev.served()));
     anyTrusted = all.stream().anyMatch(c -> c.source() != Source.DEV);
@@ -214,7 +284,7 @@ public final class TlsCertificates {
   }
 
   /** Whether {@code key} signs what {@code certificate}'s public key verifies. */
-  static boolean matches(X509Certificate certificate, PrivateKey key) {
+  public static boolean matches(X509Certificate certificate, PrivateKey key) {
     String algorithm =
         switch (key.getAlgorithm()) {
           case "EC" -> "SHA256withECDSA";

@@ -14,8 +14,9 @@ import javax.net.ssl.SSLException;
 /**
  * The HTTPS listener's one TLS context: certificates chosen per handshake by a {@link
  * SniKeyManager}, TLS 1.3 and 1.2 only, Mozilla's "intermediate" cipher suites (AEAD with forward
- * secrecy, which HTTP/2 also requires), ALPN offering {@code h2} then {@code http/1.1}, and session
- * resumption (a session cache, and TLS 1.3 tickets).
+ * secrecy, which HTTP/2 also requires), ALPN offering {@code h2} then {@code http/1.1} (and {@code
+ * acme-tls/1}, which only ACME validation clients ask for), and session resumption (a session
+ * cache, and TLS 1.3 tickets).
  */
 public final class TlsContexts {
 
@@ -65,7 +66,8 @@ public final class TlsContexts {
                   ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                   ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                   ApplicationProtocolNames.HTTP_2,
-                  ApplicationProtocolNames.HTTP_1_1))
+                  ApplicationProtocolNames.HTTP_1_1,
+                  AcmeChallenges.ACME_TLS_1))
           .sessionCacheSize(SESSION_CACHE_SIZE)
           .sessionTimeout(SESSION_TIMEOUT_SECONDS)
           .build();

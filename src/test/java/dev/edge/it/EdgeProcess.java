@@ -57,10 +57,12 @@ final class EdgeProcess implements AutoCloseable {
     command.addAll(jvmOptions);
     command.add("-jar");
     command.add(JAR.toAbsolutePath().toString());
-    command.add("--http-port=0");
+    List<String> given = List.of(options);
+    if (given.stream().noneMatch(o -> o.startsWith("--http-port") || o.startsWith("--no-http"))) {
+      command.add("--http-port=0");
+    }
     command.add("--bind-address=127.0.0.1");
     command.add("--cache-dir=" + CACHE);
-    List<String> given = List.of(options);
     if (given.stream().noneMatch(o -> o.startsWith("--https-port") || o.startsWith("--no-https"))) {
       command.add("--https-port=0");
     }

@@ -41,8 +41,16 @@ final class RawHttp2 implements AutoCloseable {
 
   /** Connects to {@code port} on loopback with ALPN {@code h2} and sends the preface. */
   RawHttp2(int port) throws Exception {
+    this(port, null);
+  }
+
+  /** The same, asking for the certificate of {@code sni} (null: no SNI). */
+  RawHttp2(int port, String sni) throws Exception {
     socket = (SSLSocket) TrustAll.context().getSocketFactory().createSocket("127.0.0.1", port);
     SSLParameters parameters = socket.getSSLParameters();
+    if (sni != null) {
+      parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(sni)));
+    }
     parameters.setApplicationProtocols(new String[] {"h2"});
     socket.setSSLParameters(parameters);
     socket.setSoTimeout(10_000);
@@ -142,6 +150,13 @@ final class RawHttp2 implements AutoCloseable {
       throw new IOException("no answer on stream " + stream + " within 10 s; frames " + frames, e);
     }
     return frames;
+  }
+
+  /** The serial number (hex) of the certificate the server sent on this connection. */
+  String peerSerial() throws IOException {
+    return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+        .getSerialNumber()
+        .toString(16);
   }
 
   @Override

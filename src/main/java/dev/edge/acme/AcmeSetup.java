@@ -1,0 +1,119 @@
+package dev.edge.acme;
+
+import dev.edge.config.Acme;
+import dev.edge.config.EdgeOptions;
+import dev.edge.config.OptionException;
+import dev.edge.observe.EdgeEvents;
+import dev.edge.observe.EdgeEvents.Event;
+import dev.edge.tls.TlsCertificates;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Starts ACME from the edge's options and exposes its counts; called once by the wiring. */
+public final class AcmeSetup {
+
+  private AcmeSetup() {}
+
+  /**
+   * Starts keeping ACME certificates for the names {@code --acme-domain} gives (null when ACME is
+   * off): stored ones are served at once, orders run on the ACME threads.
+   */
+  public static AcmeRenewals start(
+      EdgeOptions options, TlsCertificates certificates, EdgeEvents events) {
+    Acme acme = options.https().acme();
+    if (!acme.enabled()) {
+      return null;
+    }
+    if (acme.domains().isEmpty()) {
+      throw new OptionException(
+          "--acme: no name to obtain a certificate for (expected: --acme-domain=a.com,b.com)");
+    }
+    URI directory =
+        acme.directory() != null
+            ? acme.directory()
+            : Boolean.TRUE.equals(acme.staging()) ? Acme.LETS_ENCRYPT_STAGING : Acme.LETS_ENCRYPT;
+    if (acme.trust() != null && !"https".equals(directory.getScheme())) {
+      throw new OptionException(
+          "--acme-trust: applies to an https:// --acme-directory, not " + directory);
+    }
+    List<String> challenges =
+        acme.challenges().stream()
+            .filter(type -> options.httpEnabled() || !type.equals(Acme.HTTP_01))
+            .toList();
+    CertificateStore store = new FileCertificateStore(options.https().certDir());
+    AcmeRenewals renewals =
+        new AcmeRenewals(
+            new AcmeClient(
+                new AcmeClient.Settings(directory, acme.email(), acme.trust(), challenges),
+                store,
+                certificates.challenges()),
+            store,
+            certificates,
+            events,
+            Clock.systemUTC());
+    certificates.renewals(() -> renewalView(renewals));
+    renewals.manage(new TreeSet<>(acme.domains()), "start");
+    events.subscribe(
+        (event, fields) -> {
+          if (event == Event.SERVER_START) {
+            renewals.begin();
+          }
+        });
+    return renewals;
+  }
+
+  private static Map<String, TlsCertificates.Renewal> renewalView(AcmeRenewals renewals) {
+    Map<String, TlsCertificates.Renewal> view = new LinkedHashMap<>();
+    renewals
+        .states()
+        .forEach(
+            (domain, state) ->
+                view.put(
+                    domain, new TlsCertificates.Renewal(state.nextAttempt(), state.lastError())));
+    return view;
+  }
+
+  /** rip's {@code metrics.acme} in {@code /diagnostics}: counted, and zero when ACME is off. */
+  public static Map<String, Object> totals(AcmeRenewals renewals) {
+    AcmeRenewals.Totals totals =
+        renewals == null ? new AcmeRenewals.Totals(0, 0, 0) : renewals.totals();
+    Map<String, Object> acme = new LinkedHashMap<>();
+    acme.put("obtained", totals.obtained());
+    acme.put("renewals", totals.renewals());
+    acme.put("failures", totals.failures());
+    return acme;
+  }
+
+  /** {@code edge_acme_orders_total{result=obtained|renewed|failed}}, from the ACME events. */
+  public static void countOrders(MeterRegistry registry, EdgeEvents events) {
+    Map<Event, Counter> counters = new EnumMap<>(Event.class);
+    counters.put(Event.CERT_OBTAINED, acmeOrders(registry, "obtained"));
+    counters.put(Event.CERT_RENEWED, acmeOrders(registry, "renewed"));
+    Counter failed = acmeOrders(registry, "failed");
+    events.subscribe(
+        (event, fields) -> {
+          Counter counter = counters.get(event);
+          if (counter != null) {
+            counter.increment();
+          } else if (event == Event.CERT_FAILED
+              && "acme".equals(EdgeEvents.field(fields, "source"))
+              && EdgeEvents.field(fields, "failures") != null) {
+            failed.increment();
+          }
+        });
+  }
+
+  private static Counter acmeOrders(MeterRegistry registry, String result) {
+    return Counter.builder("edge.acme.orders")
+        .description("ACME orders placed by the edge, by result")
+        .tag("result", result)
+        .register(registry);
+  }
+}
