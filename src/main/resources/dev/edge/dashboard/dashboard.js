@@ -1,7 +1,9 @@
 // The edge dashboard: polls /diagnostics every 2 s, keeps the last 5 minutes of samples in this
 // tab, and redraws the page. Plain DOM and SVG, no framework, nothing loaded from elsewhere.
-// Test hooks: data-app, data-workers-ready, data-worker-count on each app card, data-worker on
-// each worker row, data-points on each chart, data-polls on <body>, #error[hidden] when all is well.
+// Every server string goes into the page as a text node or an attribute value (el(), textContent),
+// never as HTML. Test hooks: data-app, data-workers-ready, data-worker-count on each app card,
+// data-worker on each worker row, data-points on each chart, data-polls on <body>, #error[hidden]
+// when all is well, data-https on #certificates and data-cert on each certificate row.
 'use strict';
 
 (function () {
@@ -260,10 +262,100 @@
       el('tbody', {}, workers.map(workerRow))));
   }
 
+  // ---- certificates ------------------------------------------------------------------------
+
+  // The certificates are the tls section of the same /diagnostics document, so the panel is
+  // redrawn on every 2 s poll without a request of its own (the section is a few rows, and the
+  // days left stay current). No tls section (null or absent) means the edge runs without HTTPS.
+  const DAY_MS = 86400000;
+  const SOON_DAYS = 14;
+
+  // "2027-06-01 12:34 UTC" from an ISO instant; '–' for none.
+  function utc(iso) {
+    if (!iso) return '–';
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return String(iso);
+    return date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  }
+
+  // An RFC 2253 attribute value without its escapes (\, \+ ..., and \HH for UTF-8 bytes).
+  function unescapeDn(value) {
+    const chars = Array.from(value);
+    const bytes = [];
+    const encoder = new TextEncoder();
+    for (let i = 0; i < chars.length; i++) {
+      const pair = (chars[i + 1] || '') + (chars[i + 2] || '');
+      if (chars[i] === '\\' && /^[0-9a-fA-F]{2}$/.test(pair)) {
+        bytes.push(parseInt(pair, 16));
+        i += 2;
+      } else {
+        if (chars[i] === '\\' && i + 1 < chars.length) i += 1;
+        bytes.push(...encoder.encode(chars[i]));
+      }
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
+  }
+
+  // The CN of an issuer name as Java prints it (RFC 2253: "CN=edge CA,O=edge"), else the name.
+  function commonName(dn) {
+    if (!dn) return '–';
+    const rdn = /(?:^|[,+])\s*([A-Za-z0-9.-]+)\s*=((?:\\.|[^\\,+])*)/g;
+    for (const [, type, value] of String(dn).matchAll(rdn)) {
+      if (type.toUpperCase() === 'CN' && !value.startsWith('#')) return unescapeDn(value);
+    }
+    return String(dn);
+  }
+
+  function certRow(c, now) {
+    const names = Array.isArray(c.names) ? c.names.map(String) : [];
+    const left = Date.parse(c.notAfter) - now;
+    const days = Number.isFinite(left) ? Math.floor(left / DAY_MS) : null;
+    const expiry = days === null ? 'unknown' : left <= 0 ? 'expired' : days < SOON_DAYS ? 'soon' : 'ok';
+    return el('tr', {
+      'data-cert': names[0] || c.fingerprint || '', 'data-source': c.source,
+      'data-default': Boolean(c.default), 'data-expiry': expiry, 'data-failing': Boolean(c.lastError),
+    },
+    el('td', { class: 'wrap', title: names.join(' ') }, names.join(', ') || '–'),
+    el('td', {}, el('span', { class: 'badge', 'data-source': c.source }, c.source || '–')),
+    el('td', {}, c.default ? el('span', { class: 'badge', 'data-default': 'true' }, 'default') : ''),
+    el('td', { title: c.issuer || '' }, commonName(c.issuer)),
+    el('td', { title: c.notAfter || '' }, utc(c.notAfter)),
+    el('td', { class: 'num', 'data-expiry': expiry },
+      days === null ? '–' : left <= 0 ? 'expired' : `${days} d`),
+    el('td', { title: c.nextRenewal || '' }, utc(c.nextRenewal)),
+    c.lastError ? el('td', { class: 'wrap failing' }, String(c.lastError)) : el('td', {}, '–'));
+  }
+
+  function renderCertificates(doc) {
+    const card = document.getElementById('certificates');
+    const tls = doc.tls && typeof doc.tls === 'object' ? doc.tls : null;
+    card.dataset.https = tls ? 'on' : 'off';
+    const head = (...tiles) => el('div', { class: 'card-head' }, el('h2', {}, 'Certificates'),
+      el('div', { class: 'tiles' }, tiles));
+    if (!tls) {
+      card.replaceChildren(head(), el('p', { id: 'https-off', class: 'muted' },
+        'HTTPS is off: the edge serves no certificates.'));
+      return;
+    }
+    const certs = Array.isArray(tls.certificates) ? tls.certificates : [];
+    const now = Date.now();
+    const rows = certs.map((c) => certRow(c || {}, now));
+    const headings = ['names', 'source', 'default', 'issuer', 'not after', 'days left',
+      'next renewal', 'last error'];
+    card.replaceChildren(
+      head(tile('certificates', count(certs.length)),
+        tile('expiring soon', count(rows.filter((r) => r.dataset.expiry !== 'ok').length)),
+        tile('errors', count(certs.filter((c) => c && c.lastError).length))),
+      el('table', { class: 'certs' },
+        el('thead', {}, el('tr', {}, headings.map((h) => el('th', {}, h)))),
+        el('tbody', {}, rows)));
+  }
+
   function render(doc) {
     renderSummary(doc);
     renderOverall(doc);
     document.getElementById('apps').replaceChildren(...(doc.apps || []).map(appCard));
+    renderCertificates(doc);
     document.getElementById('updated').textContent = 'Updated ' + new Date().toLocaleTimeString('en-GB') + '.';
   }
 

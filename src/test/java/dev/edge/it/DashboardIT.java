@@ -5,20 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The dashboard in a real browser: headless Chromium opens {@code /_edge/}, lets it poll {@code
  * /diagnostics} for some seconds of virtual time, and the test reads the DOM it rendered: one card
  * per app with its READY count, a worker table with one row per worker, charts with points, no
- * error. A second run keeps a screenshot in {@code target/it-screenshots/dashboard.png} (the one in
- * {@code docs/edge/dashboard.png} is a copy of it).
+ * error, and the certificates panel (the edge's dev certificate; "HTTPS is off" on the stub). A
+ * second run keeps a screenshot in {@code target/it-screenshots/dashboard.png} (the one in {@code
+ * docs/edge/dashboard.png} is a copy of it).
  *
  * <p>The first test opens the page on a real edge with the demo app; the others use {@link
  * DiagnosticsStub} for shapes a single demo edge cannot show (several apps, a worker starting, a
@@ -30,6 +37,10 @@ class DashboardIT {
   private static final Duration BUDGET = Duration.ofSeconds(11);
 
   private static final Path SCREENSHOT = Path.of("target", "it-screenshots", "dashboard.png");
+
+  /** How the page writes an instant: minutes, in UTC. */
+  private static final DateTimeFormatter UTC =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   /** What the page must show for one app: its READY count and its worker table's rows. */
   record Expected(int ready, int workers) {}
@@ -43,7 +54,11 @@ class DashboardIT {
       }
       Map<String, Expected> apps = new LinkedHashMap<>();
       apps.put("demo", new Expected(2, 2));
-      assertDashboard(chromium, edge.uri("/_edge/"), apps);
+      JsonNode certificates =
+          EdgeProcess.JSON.readTree(edge.get("/diagnostics").body()).get("tls").get("certificates");
+      Instant from = Instant.now();
+      Dom dom = assertDashboard(chromium, edge.uri("/_edge/"), apps);
+      assertDevCertificateRow(dom, certificates, from, Instant.now().plus(BUDGET));
       assertThat(edge.lines("GET /diagnostics").size())
           .as("the page polled /diagnostics")
           .isGreaterThanOrEqualTo(3);
@@ -62,7 +77,13 @@ class DashboardIT {
       Map<String, Expected> apps = new LinkedHashMap<>();
       apps.put("web", new Expected(2, 2));
       apps.put("api", new Expected(2, 3));
-      assertDashboard(chromium, stub.uri("/_edge/"), apps);
+      Dom dom = assertDashboard(chromium, stub.uri("/_edge/"), apps);
+      assertThat(dom.byId("certificates").attrs())
+          .as("the stub's /diagnostics has no tls section")
+          .containsEntry("data-https", "off");
+      assertThat(dom.textOf("https-off"))
+          .isEqualTo("HTTPS is off: the edge serves no certificates.");
+      assertThat(dom.rows("data-cert")).isEmpty();
       assertThat(stub.calls()).as("the page polled /diagnostics").isGreaterThanOrEqualTo(3);
     }
   }
@@ -87,9 +108,9 @@ class DashboardIT {
   /**
    * Opens {@code page} in Chromium for {@link #BUDGET} and checks the rendered DOM shows exactly
    * {@code apps} (id → READY workers and worker-table rows), charts drawn with at least two points
-   * each, and no error.
+   * each, and no error; returns the DOM for more checks.
    */
-  static void assertDashboard(HeadlessChromium chromium, URI page, Map<String, Expected> apps)
+  static Dom assertDashboard(HeadlessChromium chromium, URI page, Map<String, Expected> apps)
       throws Exception {
     HeadlessChromium.Loaded loaded = chromium.dumpDom(page, BUDGET);
     assertCleanConsole(loaded);
@@ -138,6 +159,66 @@ class DashboardIT {
             .isGreaterThanOrEqualTo(2);
       }
     }
+    return dom;
+  }
+
+  /**
+   * The certificates panel has one row per certificate of {@code /diagnostics}, and the dev
+   * certificate's row reads exactly what that document says, as the page formats it. The page
+   * counts days left at some instant of its virtual time between {@code from} and {@code to}.
+   */
+  static void assertDevCertificateRow(Dom dom, JsonNode certificates, Instant from, Instant to)
+      throws Exception {
+    assertThat(dom.byId("certificates").attrs()).containsEntry("data-https", "on");
+    List<Dom.Row> rows = dom.rows("data-cert");
+    assertThat(rows).as("certificate rows in %s", dom.html).hasSize(certificates.size());
+    JsonNode dev = null;
+    for (JsonNode certificate : certificates) {
+      if (certificate.get("source").asString().equals("dev")) {
+        dev = certificate;
+      }
+    }
+    assertThat(dev).as("a dev certificate in %s", certificates).isNotNull();
+    List<String> names = new ArrayList<>();
+    dev.get("names").forEach(name -> names.add(name.asString()));
+    assertThat(names).contains("localhost");
+    assertThat(dev.get("default").asBoolean()).as("no --cert-file: dev is the default").isTrue();
+    assertThat(dev.get("lastError").isNull()).isTrue();
+    Instant notAfter = Instant.parse(dev.get("notAfter").asString());
+    String issuer = commonName(dev.get("issuer").asString());
+    assertThat(issuer).startsWith("edge development CA (");
+
+    Dom.Row row =
+        rows.stream()
+            .filter(r -> "dev".equals(r.attrs().get("data-source")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no dev row in " + dom.html));
+    assertThat(row.attrs())
+        .containsEntry("data-cert", names.get(0))
+        .containsEntry("data-default", "true")
+        .containsEntry("data-expiry", "ok")
+        .containsEntry("data-failing", "false");
+    assertThat(row.cells().subList(0, 5))
+        .containsExactly(String.join(", ", names), "dev", "default", issuer, UTC.format(notAfter));
+    assertThat(row.cells().get(5))
+        .as("days left")
+        .isIn(daysLeft(notAfter, from), daysLeft(notAfter, to));
+    assertThat(row.cells().subList(6, row.cells().size()))
+        .containsExactly(UTC.format(Instant.parse(dev.get("nextRenewal").asString())), "–");
+  }
+
+  private static String daysLeft(Instant notAfter, Instant at) {
+    return Math.floorDiv(notAfter.toEpochMilli() - at.toEpochMilli(), 86_400_000L) + " d";
+  }
+
+  /** The CN of an RFC 2253 name, read by the JDK (the page has its own reader). */
+  private static String commonName(String name) throws Exception {
+    for (Rdn rdn : new LdapName(name).getRdns()) {
+      if (rdn.getType().equalsIgnoreCase("CN")) {
+        return rdn.getValue().toString();
+      }
+    }
+    throw new AssertionError("no CN in " + name);
   }
 
   /**
@@ -161,6 +242,8 @@ class DashboardIT {
     private static final Pattern START_TAG =
         Pattern.compile("<([a-zA-Z][a-zA-Z0-9-]*)((?:\\s+[^\\s=>/]+(?:=\"[^\"]*\")?)*)\\s*/?>");
     private static final Pattern ATTR = Pattern.compile("([^\\s=>/]+)(?:=\"([^\"]*)\")?");
+    private static final Pattern ROW = Pattern.compile("<tr\\b([^>]*)>(.*?)</tr>", Pattern.DOTALL);
+    private static final Pattern CELL = Pattern.compile("<td\\b[^>]*>(.*?)</td>", Pattern.DOTALL);
 
     /** One start tag; attribute values are still HTML-escaped. */
     record Tag(String name, Map<String, String> attrs) {}
@@ -204,6 +287,40 @@ class DashboardIT {
       return tags.stream()
           .filter(t -> t.name().equals(name) && t.attrs().containsKey(attribute))
           .toList();
+    }
+
+    /** A table row: its attributes and the text of each of its cells. */
+    record Row(Map<String, String> attrs, List<String> cells) {}
+
+    /** The rows that have {@code attribute}, cells as text (tags dropped, entities decoded). */
+    List<Row> rows(String attribute) {
+      List<Row> rows = new ArrayList<>();
+      Matcher row = ROW.matcher(html);
+      while (row.find()) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        Matcher attr = ATTR.matcher(row.group(1));
+        while (attr.find()) {
+          attrs.put(attr.group(1), attr.group(2) == null ? "" : attr.group(2));
+        }
+        if (attrs.containsKey(attribute)) {
+          List<String> cells = new ArrayList<>();
+          Matcher cell = CELL.matcher(row.group(2));
+          while (cell.find()) {
+            cells.add(text(cell.group(1)));
+          }
+          rows.add(new Row(attrs, cells));
+        }
+      }
+      return rows;
+    }
+
+    private static String text(String html) {
+      return html.replaceAll("<[^>]*>", "")
+          .replace("&nbsp;", "\u00a0")
+          .replace("&lt;", "<")
+          .replace("&gt;", ">")
+          .replace("&quot;", "\"")
+          .replace("&amp;", "&");
     }
 
     /** The text inside the element with {@code id} (which must hold no child elements). */
