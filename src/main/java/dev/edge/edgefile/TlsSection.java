@@ -35,6 +35,10 @@ final class TlsSection {
   private static final String EMAIL_EXPECTED =
       "an email address without spaces, e.g. admin@example.com";
   private static final Pattern EMAIL = Pattern.compile("[^\\s@]+@([^\\s@.]+\\.)+[^\\s@.]+");
+
+  /** The URI scheme the edge adds itself: {@code email} is the bare address. */
+  private static final String MAILTO = "mailto:";
+
   private static final String OWN_CERTIFICATE =
       "serve a certificate of your own for this site with cert and key instead";
 
@@ -142,7 +146,10 @@ final class TlsSection {
     }
   }
 
-  /** Reports {@code cert} or {@code key} next to {@code acme: true}: one source per site. */
+  /**
+   * Reports {@code cert} or {@code key} next to {@code acme: true}, once (at {@code cert} when it
+   * is set): a site has one certificate source.
+   */
   private void ownCertificateWithAcme(Fields fields) {
     for (String name : List.of("cert", "key")) {
       if (fields.has(name)) {
@@ -156,6 +163,7 @@ final class TlsSection {
                 + "\"",
             "keep one: acme: true obtains the site's certificates from the ACME CA; cert and key"
                 + " serve your own");
+        return;
       }
     }
   }
@@ -195,8 +203,9 @@ final class TlsSection {
     if (text == null) {
       return null;
     }
-    if (Values.hasControl(text) || !EMAIL.matcher(text).matches()) {
-      String bare = text.startsWith("mailto:") ? text.substring("mailto:".length()) : null;
+    boolean mailto = text.regionMatches(true, 0, MAILTO, 0, MAILTO.length());
+    if (mailto || Values.hasControl(text) || !EMAIL.matcher(text).matches()) {
+      String bare = mailto ? text.substring(MAILTO.length()) : null;
       String hint =
           bare != null && EMAIL.matcher(bare).matches() ? Suggestions.didYouMean(bare) : null;
       problems.value(node, field, EMAIL_EXPECTED, hint);
