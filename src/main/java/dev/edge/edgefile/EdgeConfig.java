@@ -10,8 +10,11 @@ import java.util.Map;
  * @param version the file format version (always 1)
  * @param apps apps by id, in declaration order
  * @param sites sites by name, in declaration order
+ * @param tls the edge-wide ACME settings of the top-level {@code tls:} section, {@link
+ *     EdgeTls#NONE} when it is absent
  */
-public record EdgeConfig(int version, Map<String, AppDef> apps, Map<String, Site> sites) {
+public record EdgeConfig(
+    int version, Map<String, AppDef> apps, Map<String, Site> sites, EdgeTls tls) {
 
   /**
    * A named group of hosts sharing one ordered list of routes.
@@ -19,8 +22,9 @@ public record EdgeConfig(int version, Map<String, AppDef> apps, Map<String, Site
    * @param name the site's key under {@code sites:}
    * @param hosts lower-case host patterns: exact names, {@code *.example.com}, or {@code *}
    * @param routes in declaration order
+   * @param tls the site's HTTPS settings, {@link SiteTls#NONE} when it has no {@code tls:}
    */
-  public record Site(String name, List<String> hosts, List<Route> routes) {}
+  public record Site(String name, List<String> hosts, List<Route> routes, SiteTls tls) {}
 
   /**
    * One route: which requests it takes and what it does with them.

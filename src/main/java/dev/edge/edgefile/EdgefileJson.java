@@ -12,7 +12,8 @@ import java.util.Map;
  * The normalized configuration as deterministic, pretty-printed JSON: keys in a fixed order, maps
  * in declaration order, durations as their shortest exact text ({@code 30s}), and paths under the
  * Edgefile's directory written as {@code ${EDGEFILE_DIR}/...}, so the output does not depend on
- * where the file lives. Used for golden files and {@code /status}.
+ * where the file lives. Used for golden files and {@code /status}. A site's {@code tls} and the
+ * top-level {@code tls} appear only when they are set (unset values as null).
  */
 public final class EdgefileJson {
 
@@ -36,6 +37,9 @@ public final class EdgefileJson {
     Map<String, Object> sites = new LinkedHashMap<>();
     config.sites().forEach((name, site) -> sites.put(name, json.site(site)));
     root.put("sites", sites);
+    if (!config.tls().equals(EdgeTls.NONE)) {
+      root.put("tls", json.tls(config.tls()));
+    }
     StringBuilder out = new StringBuilder();
     JsonText.write(root, "", out);
     return out.append('\n').toString();
@@ -90,6 +94,23 @@ public final class EdgefileJson {
       routes.add(route(route));
     }
     out.put("routes", routes);
+    if (!site.tls().equals(SiteTls.NONE)) {
+      Map<String, Object> tls = new LinkedHashMap<>();
+      tls.put("acme", site.tls().acme());
+      tls.put("cert", site.tls().cert() == null ? null : path(site.tls().cert().toString()));
+      tls.put("key", site.tls().key() == null ? null : path(site.tls().key().toString()));
+      tls.put("redirectHttp", site.tls().redirectHttp());
+      out.put("tls", tls);
+    }
+    return out;
+  }
+
+  private Map<String, Object> tls(EdgeTls tls) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("email", tls.email());
+    out.put("directory", tls.directory() == null ? null : tls.directory().toString());
+    out.put("staging", tls.staging());
+    out.put("trust", tls.trust() == null ? null : path(tls.trust().toString()));
     return out;
   }
 

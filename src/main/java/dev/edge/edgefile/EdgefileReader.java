@@ -29,7 +29,7 @@ public final class EdgefileReader {
   public static final int VERSION = 1;
 
   private static final List<String> TOP_KEYS =
-      List.of("version", "edge", "apps", "sites", Fields.EXTENSIONS);
+      List.of("version", "edge", "apps", "sites", "tls", Fields.EXTENSIONS);
 
   private EdgefileReader() {}
 
@@ -135,8 +135,11 @@ public final class EdgefileReader {
         edgeFields == null ? defaults : PoolSection.read(edgeFields, defaults, problems);
     AppsSection.Apps apps = AppsSection.read(top.get("apps"), edge, baseDir, problems);
     ActionSection actions = new ActionSection(problems, baseDir, apps.ids());
-    Map<String, EdgeConfig.Site> sites = SitesSection.read(top, apps, edge, actions, problems);
-    return problems.count() > 0 ? null : new EdgeConfig(VERSION, apps.defs(), sites);
+    Map<String, EdgeConfig.Site> sites =
+        SitesSection.read(top, apps, edge, actions, baseDir, problems);
+    EdgeTls tls =
+        top.has("tls") ? TlsSection.edge(top.get("tls"), baseDir, problems) : EdgeTls.NONE;
+    return problems.count() > 0 ? null : new EdgeConfig(VERSION, apps.defs(), sites, tls);
   }
 
   private static void checkVersion(Fields top, Problems problems) {

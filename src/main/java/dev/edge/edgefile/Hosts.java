@@ -78,6 +78,44 @@ final class Hosts {
     return !numeric;
   }
 
+  /**
+   * Why {@code host} (lower case, not a wildcard) cannot get a certificate from an ACME CA, which
+   * issues them for public DNS names only; null when it can. Checked one rule at a time so the
+   * reason is the first one broken: an IP address, longer than 253 characters, a label longer than
+   * 63, characters other than a-z, 0-9 and "-", a label starting or ending with "-", one label.
+   */
+  static String notAcmeName(String host) {
+    if (isIpv4(host) || (host.startsWith("[") && host.endsWith("]")) || host.indexOf(':') >= 0) {
+      return "it is an IP address";
+    }
+    if (host.length() > 253) {
+      return "it is longer than 253 characters";
+    }
+    String[] labels = host.split("\\.", -1);
+    for (String label : labels) {
+      if (label.length() > 63) {
+        return "the label \"" + label + "\" is longer than 63 characters";
+      }
+    }
+    for (String label : labels) {
+      if (label.isEmpty()) {
+        return "it has an empty label";
+      }
+      if (!label
+          .chars()
+          .allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return "the label \"" + label + "\" has characters other than a-z, 0-9 and \"-\"";
+      }
+      if (label.startsWith("-") || label.endsWith("-")) {
+        return "the label \"" + label + "\" starts or ends with \"-\"";
+      }
+    }
+    if (labels.length == 1) {
+      return "it is a single-label name";
+    }
+    return null;
+  }
+
   /** Whether {@code text} is a dotted-quad IPv4 address without leading zeros. */
   static boolean isIpv4(String text) {
     String[] parts = text.split("\\.", -1);

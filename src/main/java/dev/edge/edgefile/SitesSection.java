@@ -1,5 +1,6 @@
 package dev.edge.edgefile;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,8 +10,8 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * The {@code sites:} section: each site's hosts, timeouts, limits, buffering and routes, and their
- * conflicts.
+ * The {@code sites:} section: each site's hosts, timeouts, limits, buffering, TLS settings and
+ * routes, and their conflicts.
  */
 final class SitesSection {
 
@@ -22,25 +23,33 @@ final class SitesSection {
   private final ActionSection actions;
   private final AppsSection.Apps apps;
   private final AppDefaults edge;
+  private final Path baseDir;
   private final List<Conflicts.HostClaim> claims = new ArrayList<>();
 
   private SitesSection(
-      Problems problems, ActionSection actions, AppsSection.Apps apps, AppDefaults edge) {
+      Problems problems,
+      ActionSection actions,
+      AppsSection.Apps apps,
+      AppDefaults edge,
+      Path baseDir) {
     this.problems = problems;
     this.actions = actions;
     this.apps = apps;
     this.edge = edge;
+    this.baseDir = baseDir;
   }
 
   /**
    * Reads {@code sites:} (required, at least one site). Returns the sites that are valid, by name
-   * in declaration order; every problem, conflicts included, is reported.
+   * in declaration order; every problem, conflicts included, is reported. Relative paths (a site's
+   * certificate and key) are resolved against {@code baseDir}.
    */
   static Map<String, EdgeConfig.Site> read(
       Fields root,
       AppsSection.Apps apps,
       AppDefaults edge,
       ActionSection actions,
+      Path baseDir,
       Problems problems) {
     Node node = root.get("sites");
     if (node == null) {
@@ -55,7 +64,7 @@ final class SitesSection {
       problems.value(node, "sites", "at least one site with hosts and routes");
       return Map.of();
     }
-    SitesSection section = new SitesSection(problems, actions, apps, edge);
+    SitesSection section = new SitesSection(problems, actions, apps, edge, baseDir);
     Map<String, EdgeConfig.Site> result = new LinkedHashMap<>();
     for (Fields.Entry entry : sites.entries()) {
       if (!Values.isName(entry.name())) {
@@ -77,13 +86,17 @@ final class SitesSection {
         Fields.read(
             entry.value(),
             "sites." + name,
-            List.of("hosts", "timeouts", "limits", "buffering", "routes"),
+            List.of("hosts", "timeouts", "limits", "buffering", "tls", "routes"),
             "a site: a mapping with hosts and routes",
             problems);
     if (fields == null) {
       return null;
     }
     List<String> hosts = hosts(fields, entry.key());
+    SiteTls tls =
+        fields.has("tls")
+            ? TlsSection.site(fields.get("tls"), fields.field("tls"), hosts, baseDir, problems)
+            : SiteTls.NONE;
     Timeouts timeouts =
         PoolSection.timeouts(fields.get("timeouts"), fields.field("timeouts"), problems);
     Limits limits = LimitsSection.read(fields.get("limits"), fields.field("limits"), problems);
@@ -91,14 +104,17 @@ final class SitesSection {
         BufferingSection.read(fields.get("buffering"), fields.field("buffering"), problems);
     List<RouteSection.Draft> drafts = routes(fields, entry.key());
     Conflicts.shadowed(drafts, problems);
-    if (hosts == null || drafts.isEmpty() || !drafts.stream().allMatch(RouteSection.Draft::ok)) {
+    if (hosts == null
+        || tls == null
+        || drafts.isEmpty()
+        || !drafts.stream().allMatch(RouteSection.Draft::ok)) {
       return null;
     }
     List<EdgeConfig.Route> routes = new ArrayList<>();
     for (RouteSection.Draft draft : drafts) {
       routes.add(route(draft, timeouts, limits, buffering));
     }
-    return new EdgeConfig.Site(name, hosts, List.copyOf(routes));
+    return new EdgeConfig.Site(name, hosts, List.copyOf(routes), tls);
   }
 
   private EdgeConfig.Route route(

@@ -20,6 +20,11 @@ final class Urls {
       "an http or https URL or a path starting with \"/\", with only the placeholders {path}"
           + " and {query}";
 
+  /** What an ACME directory looks like, for messages. */
+  static final String ACME_DIRECTORY =
+      "an https:// URL of an ACME directory or an acme:// URI, e.g."
+          + " https://acme-v02.api.letsencrypt.org/directory";
+
   private static final List<String> SCHEMES = List.of("http", "https");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)\\}");
 
@@ -60,6 +65,38 @@ final class Urls {
       String bare = uri.getScheme() + "://" + uri.getRawAuthority();
       if (!bare.equals(text) && upstream(bare) != null) {
         return Suggestions.didYouMean(bare) + " (the request path and query are sent unchanged)";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An ACME directory as written: an {@code https} URL with a host and no user info, or an {@code
+   * acme://} URI (acme4j's names for well-known CAs, e.g. {@code acme://letsencrypt.org/staging});
+   * null when it is neither.
+   */
+  static URI acmeDirectory(String text) {
+    URI uri = Values.hasControl(text) ? null : parse(text);
+    if (uri == null || uri.getScheme() == null || uri.getRawFragment() != null) {
+      return null;
+    }
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    boolean https =
+        scheme.equals("https")
+            && uri.getHost() != null
+            && uri.getRawUserInfo() == null
+            && uri.getPort() != 0
+            && uri.getPort() <= 65535;
+    boolean acme = scheme.equals("acme") && uri.getRawAuthority() != null;
+    return https || acme ? uri : null;
+  }
+
+  /** A fix for an invalid ACME directory: {@code https} for {@code http}; or null. */
+  static String acmeDirectoryHint(String text) {
+    if (text.regionMatches(true, 0, "http://", 0, "http://".length())) {
+      String fixed = "https://" + text.substring("http://".length());
+      if (acmeDirectory(fixed) != null) {
+        return "ACME directories are served over HTTPS: " + Suggestions.didYouMean(fixed);
       }
     }
     return null;

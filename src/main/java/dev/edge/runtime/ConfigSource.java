@@ -8,6 +8,7 @@ import dev.edge.edgefile.BodyBuffering;
 import dev.edge.edgefile.EdgeConfig;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.EdgeConfig.Site;
+import dev.edge.edgefile.EdgeTls;
 import dev.edge.edgefile.EdgefileLocator;
 import dev.edge.edgefile.EdgefileReader;
 import dev.edge.edgefile.HeaderRules;
@@ -15,6 +16,7 @@ import dev.edge.edgefile.Limits;
 import dev.edge.edgefile.PathPattern;
 import dev.edge.edgefile.Problem;
 import dev.edge.edgefile.RouteAction;
+import dev.edge.edgefile.SiteTls;
 import dev.edge.edgefile.Timeouts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -160,6 +162,7 @@ public final class ConfigSource {
     return new EdgeConfig(
         1,
         Map.of(app.id(), app),
-        Map.of("default", new Site("default", List.of("*"), List.of(everything))));
+        Map.of("default", new Site("default", List.of("*"), List.of(everything), SiteTls.NONE)),
+        EdgeTls.NONE);
   }
 }

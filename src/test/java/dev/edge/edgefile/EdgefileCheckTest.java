@@ -137,6 +137,64 @@ class EdgefileCheckTest {
   }
 
   @Test
+  void tlsSectionsAreCheckedWithTheirFilesAgainstTheEdgefilesDirectory() throws IOException {
+    Files.createDirectories(cwd.resolve("deploy/certs"));
+    Files.writeString(cwd.resolve("deploy/certs/web.pem"), "certificate");
+    Files.writeString(cwd.resolve("deploy/certs/web-key.pem"), "key");
+    String text =
+        """
+        version: 1
+        tls: {email: ops@example.com, staging: true}
+        sites:
+          web:
+            hosts: [example.com]
+            tls: {cert: certs/web.pem, key: certs/web-key.pem, redirectHttp: false}
+            routes: [{path: /*, redirect: /x}]
+        """;
+    Files.writeString(cwd.resolve("deploy/Edgefile"), text);
+
+    assertThat(run("deploy/Edgefile")).isEqualTo(0);
+    assertThat(out()).singleElement().asString().endsWith("): 0 apps, 1 site, 1 host, 1 route");
+
+    Files.writeString(cwd.resolve("Edgefile"), text);
+    assertThat(run()).isEqualTo(1);
+    assertThat(err())
+        .containsExactly(
+            "Edgefile:6:17: sites.web.tls.cert: value \"certs/web.pem\" (expected: a readable PEM"
+                + " certificate file, relative to the Edgefile's directory) \u2014 there is no"
+                + " file at "
+                + cwd.resolve("certs/web.pem"),
+            "Edgefile:6:37: sites.web.tls.key: value \"certs/web-key.pem\" (expected: a readable"
+                + " PEM private key file, relative to the Edgefile's directory) \u2014 there is no"
+                + " file at "
+                + cwd.resolve("certs/web-key.pem"),
+            "2 problems in Edgefile");
+  }
+
+  @Test
+  void acmeOnAWildcardSiteIsAProblemOfCheck() throws IOException {
+    Files.writeString(
+        cwd.resolve("Edgefile"),
+        """
+        version: 1
+        sites:
+          web:
+            hosts: ["*.example.com"]
+            tls: {acme: true}
+            routes: [{path: /*, redirect: /x}]
+        """);
+
+    assertThat(run()).isEqualTo(1);
+    assertThat(err())
+        .containsExactly(
+            "Edgefile:5:17: sites.web.tls.acme: host \"*.example.com\" is a wildcard: wildcard"
+                + " certificates need the DNS-01 challenge, which the edge does not do \u2014 list"
+                + " the exact names, or serve a certificate of your own for this site with cert"
+                + " and key instead",
+            "1 problem in Edgefile");
+  }
+
+  @Test
   void noEdgefileExitsTwo() {
     assertThat(run()).isEqualTo(2);
     assertThat(out()).isEmpty();

@@ -163,4 +163,68 @@ class ValueRulesTest {
     assertThat(Values.durationHint("2h")).isEqualTo("durations are at least 1ms and at most 1h");
     assertThat(Values.durationHint("10d")).isNull();
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "10.0.0.1 | it is an IP address",
+        "[::1] | it is an IP address",
+        "localhost | it is a single-label name",
+        "a_b.example.com | the label \"a_b\" has characters other than a-z, 0-9 and \"-\"",
+        "-a.example.com | the label \"-a\" starts or ends with \"-\"",
+        "a-.example.com | the label \"a-\" starts or ends with \"-\"",
+        "a..example.com | it has an empty label",
+      })
+  void acmeNeedsPublicDnsNames(String host, String why) {
+    assertThat(Hosts.notAcmeName(host)).isEqualTo(why);
+  }
+
+  @Test
+  void acmeNameLengths() {
+    String label63 = "a".repeat(63);
+    assertThat(Hosts.notAcmeName(label63 + ".example.com")).isNull();
+    assertThat(Hosts.notAcmeName("a" + label63 + ".example.com"))
+        .isEqualTo("the label \"a" + label63 + "\" is longer than 63 characters");
+    String name253 = String.join(".", label63, label63, label63, "a".repeat(61));
+    assertThat(name253).hasSize(253);
+    assertThat(Hosts.notAcmeName(name253)).isNull();
+    assertThat(Hosts.notAcmeName("a" + name253)).isEqualTo("it is longer than 253 characters");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"example.com", "www.shop.example.com", "xn--bcher-kva.example", "a1.b2"})
+  void acmeTakesDnsNames(String host) {
+    assertThat(Hosts.notAcmeName(host)).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://acme-v02.api.letsencrypt.org/directory",
+        "https://localhost:14000/dir",
+        "HTTPS://ca.example/dir",
+        "acme://letsencrypt.org/staging",
+        "acme://pebble"
+      })
+  void acceptsAcmeDirectories(String text) {
+    assertThat(Urls.acmeDirectory(text)).isEqualTo(URI.create(text));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://ca.example/dir",
+        "ftp://ca.example/dir",
+        "https:///dir",
+        "https://user@ca.example/dir",
+        "https://ca.example/dir#x",
+        "acme:letsencrypt",
+        "ca.example/dir",
+        "",
+        "https://ca example/dir"
+      })
+  void rejectsOtherAcmeDirectories(String text) {
+    assertThat(Urls.acmeDirectory(text)).isNull();
+  }
 }

@@ -9,10 +9,12 @@ import dev.edge.edgefile.BodyBuffering;
 import dev.edge.edgefile.EdgeConfig;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.EdgeConfig.Site;
+import dev.edge.edgefile.EdgeTls;
 import dev.edge.edgefile.HeaderRules;
 import dev.edge.edgefile.Limits;
 import dev.edge.edgefile.PathPattern;
 import dev.edge.edgefile.RouteAction;
+import dev.edge.edgefile.SiteTls;
 import dev.edge.edgefile.Timeouts;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,21 +71,30 @@ class RouteTableTest {
                 route("e-post-fallback", "/items/*", 1),
                 route("e-first", "/same/*", 5),
                 route("e-second", "/same/*", 5, "PUT"),
-                route("e-low-priority-number", "/same/*", 2, "DELETE"))));
+                route("e-low-priority-number", "/same/*", 2, "DELETE")),
+            SiteTls.NONE));
     sites.put(
         "wild",
         new Site(
             "wild",
             List.of("*.example.com"),
-            List.of(route("w-root", "/*", 0), route("w-docs", "/docs/*", 0))));
+            List.of(route("w-root", "/*", 0), route("w-docs", "/docs/*", 0)),
+            SiteTls.NONE));
     sites.put(
         "only-post",
-        new Site("only-post", List.of("post.test"), List.of(route("p-post", "/*", 0, "POST"))));
+        new Site(
+            "only-post",
+            List.of("post.test"),
+            List.of(route("p-post", "/*", 0, "POST")),
+            SiteTls.NONE));
     sites.put(
         "any",
         new Site(
-            "any", List.of("*"), List.of(route("c-root", "/*", 0), route("c-static", "/s/*", 0))));
-    return RouteTable.compile(new EdgeConfig(1, Map.of(), sites));
+            "any",
+            List.of("*"),
+            List.of(route("c-root", "/*", 0), route("c-static", "/s/*", 0)),
+            SiteTls.NONE));
+    return RouteTable.compile(new EdgeConfig(1, Map.of(), sites, EdgeTls.NONE));
   }
 
   static Stream<Arguments> cases() {
@@ -163,7 +174,9 @@ class RouteTableTest {
                     new Site(
                         "s",
                         List.of("example.com"),
-                        List.of(route("get", "/r/*", 0, "GET"), route("put", "/r/*", 0, "PUT"))))));
+                        List.of(route("get", "/r/*", 0, "GET"), route("put", "/r/*", 0, "PUT")),
+                        SiteTls.NONE)),
+                EdgeTls.NONE));
     assertThatThrownBy(() -> onlyExact.match("other.com", "/r/x", "GET"))
         .isInstanceOfSatisfying(
             EdgeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NO_ROUTE));
