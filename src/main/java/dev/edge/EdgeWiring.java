@@ -10,7 +10,6 @@ import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
 import dev.edge.control.DiagnosticsEndpoint;
 import dev.edge.control.MetricsEndpoint;
-import dev.edge.edgefile.EdgeConfig;
 import dev.edge.guard.RejectionCounter;
 import dev.edge.guard.RequestGuard;
 import dev.edge.observe.AccessLog;
@@ -55,7 +54,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -134,7 +132,7 @@ public class EdgeWiring {
     }
     TlsCertificates certificates = startTls(options, reloader, events);
     AcmeRenewals renewals =
-        certificates == null ? null : AcmeSetup.start(options, certificates, events);
+        AcmeSetup.start(options, certificates, () -> reloader.active().config(), events);
     HandshakeFailures handshakeFailures =
         new HandshakeFailures(options.metrics() ? registry : null);
     if (options.metrics()) {
@@ -197,6 +195,15 @@ public class EdgeWiring {
         certificates == null || !options.https().redirectHttp()
             ? null
             : new HttpsRedirects(certificates, () -> server.get().httpsPort());
+    if (redirects != null) {
+      redirects.configure(reloader.active().config());
+      events.subscribe(
+          (event, fields) -> {
+            if (event == Event.CONFIG_APPLIED) {
+              redirects.configure(reloader.active().config());
+            }
+          });
+    }
     RequestPlanner planner =
         new RequestPlanner(
             reloader::active,
@@ -266,7 +273,7 @@ public class EdgeWiring {
     TlsCertificates certificates =
         new TlsCertificates(https.certDir(), https.certFile(), https.keyFile(), events);
     try {
-      certificates.start(localNames(reloader.active().config()));
+      certificates.start(reloader.active().config());
     } catch (IOException e) {
       throw new OptionException(
           (https.certFile() != null ? "--cert/--key: " : "--cert-dir: ") + e.getMessage());
@@ -281,8 +288,7 @@ public class EdgeWiring {
     events.subscribe(
         (event, fields) -> {
           if (event == Event.CONFIG_APPLIED || event == Event.CONFIG_UNCHANGED) {
-            reloads.execute(
-                () -> certificates.reload(localNames(reloader.active().config()), "config_reload"));
+            reloads.execute(() -> certificates.reload(reloader.active().config(), "config_reload"));
           }
         });
     if (https.certFile() != null) {
@@ -293,30 +299,12 @@ public class EdgeWiring {
             options.supervision().watchDebounce(),
             () ->
                 reloads.execute(
-                    () ->
-                        certificates.reload(
-                            localNames(reloader.active().config()), "file_change")));
+                    () -> certificates.reload(reloader.active().config(), "file_change")));
       } catch (IOException e) {
         throw new OptionException("--cert/--key: cannot watch for changes: " + e.getMessage());
       }
     }
     return certificates;
-  }
-
-  /**
-   * The Edgefile's host names the dev certificate covers: {@code .localhost}, {@code .local},
-   * {@code .test}.
-   */
-  static Set<String> localNames(EdgeConfig config) {
-    Set<String> names = new TreeSet<>();
-    for (EdgeConfig.Site site : config.sites().values()) {
-      for (String host : site.hosts()) {
-        if (host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".test")) {
-          names.add(host);
-        }
-      }
-    }
-    return names;
   }
 
   /**

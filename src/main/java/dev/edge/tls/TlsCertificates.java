@@ -1,5 +1,6 @@
 package dev.edge.tls;
 
+import dev.edge.edgefile.EdgeConfig;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.tls.ServedCertificate.Source;
@@ -40,6 +41,7 @@ public final class TlsCertificates {
   private final Path keyFile;
   private final EdgeEvents events;
   private final Map<String, ServedCertificate> acme = new TreeMap<>();
+  private final SiteCertificates sites;
   private volatile Supplier<Map<String, Renewal>> renewals = Map::of;
   private ServedCertificate configured;
   private DevCertificate.Loaded dev;
@@ -57,15 +59,19 @@ public final class TlsCertificates {
     this.certFile = certFile;
     this.keyFile = keyFile;
     this.events = events;
+    this.sites = new SiteCertificates(events);
   }
 
   /**
    * Loads every source and serves them. A configured certificate that cannot be read stops the
    * start ({@link IOException} naming the file); so does a dev certificate that cannot be written.
    *
-   * @param localNames the Edgefile's local host names the dev certificate must cover
+   * @param config the Edgefile: its sites' certificates, and the local host names the dev
+   *     certificate must cover
    */
-  public synchronized void start(Set<String> localNames) throws IOException {
+  public synchronized void start(EdgeConfig config) throws IOException {
+    Set<String> localNames = localNames(config);
+    sites.load(config, "start");
     if (certFile != null) {
       configured = readConfigured();
       loaded(configured, "start");
@@ -78,7 +84,9 @@ public final class TlsCertificates {
    * Reads the configured files again and issues the dev certificate again if its names changed;
    * what fails keeps its previous certificate and emits {@code cert_failed}.
    */
-  public synchronized void reload(Set<String> localNames, String trigger) {
+  public synchronized void reload(EdgeConfig config, String trigger) {
+    Set<String> localNames = localNames(config);
+    sites.load(config, trigger);
     if (certFile != null) {
       try {
         ServedCertificate fresh = readConfigured();
@@ -209,7 +217,7 @@ public final class TlsCertificates {
       row.put(
           "lastError",
           switch (certificate.source()) {
-            case CONFIGURED -> lastError;
+            case CONFIGURED -> certificate == configured ? lastError : sites.errorFor(certificate);
             case ACME -> renewal == null ? null : renewal.lastError();
             case DEV -> null;
           });
@@ -233,6 +241,22 @@ public final class TlsCertificates {
     return rows;
   }
 
+  /**
+   * The Edgefile's host names the dev certificate covers: {@code .localhost}, {@code .local},
+   * {@code .test}.
+   */
+  public static Set<String> localNames(EdgeConfig config) {
+    Set<String> names = new java.util.TreeSet<>();
+    for (EdgeConfig.Site site : config.sites().values()) {
+      for (String host : site.hosts()) {
+        if (host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".test")) {
+          names.add(host);
+        }
+      }
+    }
+    return names;
+  }
+
   private static String text(Instant instant) {
     return instant == null ? null : instant.toString();
   }
@@ -244,6 +268,7 @@ public final class TlsCertificates {
 
   private void publish() {
     List<ServedCertificate> all = new ArrayList<>();
+    all.addAll(sites.served());
     if (configured != null) {
       all.add(configured);
     }

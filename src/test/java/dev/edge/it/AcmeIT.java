@@ -191,6 +191,45 @@ class AcmeIT {
     edge = null;
   }
 
+  @Test
+  @Order(6)
+  void anEdgefileSiteWithAcmeGetsItsCertificateAndCanStayOnHttp() throws Exception {
+    if (edge != null) {
+      edge.close();
+    }
+    Path edgefile = dir.resolve("Edgefile");
+    java.nio.file.Files.writeString(
+        edgefile,
+        """
+        version: 1
+        edge: {workers: 1}
+        tls: {email: ops@example.com, directory: "%s", trust: "%s"}
+        apps:
+          web: {builtin: demo}
+        sites:
+          shop:
+            hosts: [shop.test]
+            tls: {acme: true, redirectHttp: false}
+            routes:
+              - {path: /*, app: web}
+        """
+            .formatted(pebble.directory(), pebble.trust));
+    edge =
+        EdgeProcess.start(
+            List.of(),
+            "--edgefile=" + edgefile,
+            "--http-port=" + pebble.httpPort,
+            "--https-port=" + pebble.tlsPort,
+            "--cert-dir=" + dir.resolve("edgefile-certs"));
+    String obtained = edge.awaitLine("cert_obtained domain=shop.test", ISSUANCE);
+    assertThat(handshake("shop.test")[0].getSerialNumber().toString(16))
+        .isEqualTo(serialIn(obtained));
+    HttpResponse<String> plain = edge.get("shop.test", "/hello");
+    assertThat(plain.statusCode()).as("redirectHttp: false keeps HTTP answering").isEqualTo(200);
+    edge.close();
+    edge = null;
+  }
+
   private static List<String> request(String path) {
     return List.of(":method", "GET", ":scheme", "https", ":authority", DOMAIN, ":path", path);
   }
