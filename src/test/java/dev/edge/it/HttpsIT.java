@@ -58,6 +58,29 @@ class HttpsIT {
       assertThat(edge.output)
           .anyMatch(
               line -> line.equals("edge: https://127.0.0.1:" + https + "/ (dev certificate)"));
+
+      try (java.net.Socket plainHttp = new java.net.Socket("127.0.0.1", https)) {
+        plainHttp.setSoTimeout(10_000);
+        plainHttp
+            .getOutputStream()
+            .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        plainHttp.getInputStream().readAllBytes(); // the edge closes the connection
+      }
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        JsonNode failures =
+            EdgeProcess.JSON.readTree(edge.get("/diagnostics").body()).at("/tls/handshakeFailures");
+        if (failures.get("not_tls").asInt() == 1 || System.nanoTime() > deadline) {
+          assertThat(failures.get("not_tls").asInt())
+              .as("plain HTTP on the HTTPS port is counted: %s", failures)
+              .isEqualTo(1);
+          assertThat(failures.get("timeout").asInt()).isZero();
+          break;
+        }
+        Thread.sleep(50);
+      }
+      assertThat(edge.get("/metrics").body())
+          .contains("edge_tls_handshake_failures_total{reason=\"not_tls\"} 1.0");
     }
   }
 
