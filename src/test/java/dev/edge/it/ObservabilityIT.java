@@ -61,7 +61,13 @@ class ObservabilityIT {
               "queueWait",
               "workers",
               "rejected",
-              "rateLimited");
+              "rateLimited",
+              "acme");
+      assertThat(metrics.get("acme").toString())
+          .as("rip's acme counters, zero with ACME off")
+          .isEqualTo("{\"obtained\":0,\"renewals\":0,\"failures\":0}");
+      assertThat(doc.get("tls").propertyNames())
+          .containsExactly("certificates", "handshakeFailures");
       assertThat(metrics.get("requests").asLong()).isEqualTo(8);
       assertThat(metrics.get("responses").get("2xx").asLong()).isEqualTo(4);
       assertThat(metrics.get("responses").get("4xx").asLong()).isEqualTo(1);
