@@ -40,7 +40,8 @@
 # client gets (openssl s_client, reported).
 #
 # Environment (all optional):
-#   EDGE_JAR             edge jar (default target/edge.jar; never built here: build it first)
+#   EDGE_JAR             edge jar (default target/edge.jar; never built here: build it first); the
+#                        run uses a copy, so a build during the run does not disturb it
 #   WORKER_JAVA_OPTIONS  JVM options of every demo worker (default: the edge's demo default)
 #   EDGE_JAVA_OPTIONS    JVM options of the edge process itself (default: none)
 #   EDGE_OPTIONS         extra edge options, e.g. "--no-access-log" (default: none)
@@ -180,6 +181,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# a copy of the jar (time stamp kept), so that a build replacing it during the run cannot break the
+# running edge (a JVM loads classes from its jar until it exits)
+JAR_SOURCE=$EDGE_JAR
+cp -p "$JAR_SOURCE" "$TMP/edge.jar"
+EDGE_JAR=$TMP/edge.jar
 
 free_port() {  # a loopback TCP port nobody listens on, below the ephemeral range
   local port i low
@@ -368,9 +375,9 @@ check_target() {  # check_target TARGET PORT: /hello over HTTP/1.1 and h2 with t
   printf 'GET /hello HTTP/1.0\r\n\r\n' | timeout 10 openssl s_client -connect "127.0.0.1:$port" -servername localhost \
     -CAfile "$CERT" -verify_return_error -sess_out "$TMP/session.pem" -ign_eof >"$TMP/s_client-$target.txt" 2>&1 \
     || die "$target: openssl s_client failed (see $TMP/s_client-$target.txt)"
-  s=$(awk -F', ' '/^(New|Reused), TLS/ && !v++ { printf "%s, %s", $2, $3 }
-    /^Server Temp Key:/ && !k++ { sub(/^Server Temp Key: /, ""); printf ", key exchange %s", $0 }' "$TMP/s_client-$target.txt")
-  s=${s//Cipher is /}
+  s=$(awk -F', ' '/^(New|Reused), TLS/ && !v { v = $2 ", " $3; sub(/Cipher is /, "", v) }
+    /^Server Temp Key:/ && !k { k = $0; sub(/^Server Temp Key: /, "", k) }
+    END { printf "%s, key exchange %s", v, k }' "$TMP/s_client-$target.txt")
   if [[ -s $TMP/session.pem ]] && printf 'GET /hello HTTP/1.0\r\n\r\n' | timeout 10 openssl s_client -connect "127.0.0.1:$port" \
     -servername localhost -CAfile "$CERT" -sess_in "$TMP/session.pem" -ign_eof 2>/dev/null | grep -q '^Reused,'; then
     s+=", session resumed: yes"
@@ -475,15 +482,16 @@ parse_load() {
   esac
 }
 
-RESULTS=()  # "target|load|rate|p50|p99|proxy_cpu|proxy_us|worker_cpu|client_cpu|other_cpu|errors|round"
+RESULTS=()  # "target|load|rate|p50|p99|proxy_cpu|proxy_us|worker_cpu|client_cpu|other_cpu|errors|round|warm-up rate"
 OTHERS=()
 bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
-  local target=$1 port=$2 proxy_pids=$3 worker_pids=$4 load out
+  local target=$1 port=$2 proxy_pids=$3 worker_pids=$4 load out warm
   check_target "$target" "$port"
   for load in $LOADS; do
     out=$TMP/$target-$load-r$ROUND.txt
     log "$target $load: warm-up (${WARMUP_S}s)"
     run_load "$load" "$port" "$TMP/$target-$load-r$ROUND-warmup.txt" "$WARMUP_S"
+    warm=$(parse_load "$load" "$TMP/$target-$load-r$ROUND-warmup.txt")
     log "$target $load: measuring (${DURATION_S}s)"
     local p0 w0 m0 c0 t0 p1 w1 m1 c1 t1 ms
     proc_ticks "$TMP/procs0"
@@ -506,15 +514,15 @@ bench_target() {  # bench_target TARGET PORT "PROXY_PIDS" "WORKER_PIDS"
     kcpu=$(awk -v c="$((c1 - c0))" -v ms="$ms" 'BEGIN { printf "%.0f", 100 * c / ms }')
     ocpu=$(awk -v m="$(pct "$((m1 - m0))" "$ms")" -v a="$pcpu" -v b="$wcpu" -v c="$kcpu" 'BEGIN { o = m - a - b - c; printf "%.0f", (o < 0 ? 0 : o) }')
     us=$(awk -v c="$pcpu" -v r="$rate" 'BEGIN { printf "%.1f", (r > 0 ? c * 10000 / r : 0) }')
-    RESULTS+=("$target|$load|$rate|$p50|$p99|$pcpu|$us|$wcpu|$kcpu|$ocpu|$errors|$ROUND")
+    RESULTS+=("$target|$load|$rate|$p50|$p99|$pcpu|$us|$wcpu|$kcpu|$ocpu|$errors|$ROUND|${warm%% *}")
     if [[ -n $others ]]; then OTHERS+=("$target $load (round $ROUND): $others"); fi
-    log "$target $load: $rate/s, p50 $p50 ms, p99 $p99 ms; cpu% proxy $pcpu ($us us each) worker $wcpu client $kcpu other $ocpu; errors $errors${others:+; busiest others: $others}"
+    log "$target $load: $rate/s (warm-up ${warm%% *}/s), p50 $p50 ms, p99 $p99 ms; cpu% proxy $pcpu ($us us each) worker $wcpu client $kcpu other $ocpu; errors $errors${others:+; busiest others: $others}"
   done
 }
 
 # --- run ---------------------------------------------------------------------------------------
 
-log "tmp dir $TMP; jar $EDGE_JAR; nginx $NGINX_VERSION"
+log "tmp dir $TMP; jar $JAR_SOURCE (copied); nginx $NGINX_VERSION"
 idle_deadline=$(($(date +%s) + IDLE_WAIT))
 while :; do
   m0=$(machine_ticks) t0=$(now_ms)
@@ -570,7 +578,8 @@ result() {  # result TARGET LOAD FIELD(3=rate 4=p50 5=p99 7=proxy us): the media
     if [[ ${f[0]} == "$1" && ${f[1]} == "$2" && ${f[$3 - 1]} != - ]]; then values+=("${f[$3 - 1]}"); fi
   done
   ((${#values[@]})) || return 0
-  printf '%s\n' "${values[@]}" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  printf '%s\n' "${values[@]}" | sort -g | awk -v fmt="$( (($3 == 3)) && echo %.0f || { (($3 == 7)) && echo %.1f || echo %.2f; })" '
+    { v[NR] = $1 } END { printf fmt "\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 load_text() {
@@ -593,16 +602,17 @@ RATIOS=$'| load | edge/nginx rate | edge/nginx p99 | edge/nginx proxy CPU per re
 for load in $LOADS; do
   for target in $TARGETS; do
     [[ -n $(result "$target" "$load" 3) ]] || continue
-    MEDIANS+="| $target | $(load_text "$load") | $(result "$target" "$load" 3) $(unit "$load") | $(result "$target" "$load" 4) | $(result "$target" "$load" 5) | $(result "$target" "$load" 7) |"$'\n'
+    p50=$(result "$target" "$load" 4) p99=$(result "$target" "$load" 5)
+    MEDIANS+="| $target | $(load_text "$load") | $(result "$target" "$load" 3) $(unit "$load") | ${p50:--} | ${p99:--} | $(result "$target" "$load" 7) |"$'\n'
   done
   RATIOS+="| $(load_text "$load") | $(verdict "$(ratio "$(result edge "$load" 3)" "$(result nginx "$load" 3)")") | $(ratio "$(result edge "$load" 5)" "$(result nginx "$load" 5)") | $(ratio "$(result edge "$load" 7)" "$(result nginx "$load" 7)") |"$'\n'
 done
-TABLE=$'| round | target | load | rate | p50 ms | p99 ms | proxy CPU % | proxy CPU us each | worker CPU % | client CPU % | other CPU % | errors |\n'
-TABLE+=$'|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+TABLE=$'| round | target | load | warm-up rate | rate | p50 ms | p99 ms | proxy CPU % | proxy CPU us each | worker CPU % | client CPU % | other CPU % | errors |\n'
+TABLE+=$'|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 DISTURBED=""
 for r in "${RESULTS[@]}"; do
   IFS='|' read -r -a f <<<"$r"
-  TABLE+="| ${f[11]} | ${f[0]} | ${f[1]} | ${f[2]} | ${f[3]} | ${f[4]} | ${f[5]} | ${f[6]} | ${f[7]} | ${f[8]} | ${f[9]} | ${f[10]} |"$'\n'
+  TABLE+="| ${f[11]} | ${f[0]} | ${f[1]} | ${f[12]} | ${f[2]} | ${f[3]} | ${f[4]} | ${f[5]} | ${f[6]} | ${f[7]} | ${f[8]} | ${f[9]} | ${f[10]} |"$'\n'
   if ((f[9] > 20)); then DISTURBED+="${DISTURBED:+, }${f[0]} ${f[1]} round ${f[11]} (${f[9]}%)"; fi
 done
 ERRORS=""
@@ -639,7 +649,7 @@ REPORT=$TMP/report.md
   echo
   echo "- Date: $START_DATE-$END_DATE UTC"
   echo "- Machine: ${CPU_MODEL:-unknown CPU}, $(nproc) CPUs, ${MEM:-unknown} RAM; $(uname -sr); load before the run (2 s sample, 100 = one core): ${IDLE_BUSY}%"
-  echo "- Jar: \`$EDGE_JAR\` ($(stat -c %s "$EDGE_JAR") bytes, built $(date -u -r "$EDGE_JAR" '+%F %T') UTC); repository HEAD at run time: $HEAD$DIRTY"
+  echo "- Jar: \`$JAR_SOURCE\` ($(stat -c %s "$EDGE_JAR") bytes, built $(date -u -r "$EDGE_JAR" '+%F %T') UTC); repository HEAD at run time: $HEAD$DIRTY"
   echo "- Java: \`$JAVA_VERSION\`; nginx: \`$NGINX_VERSION\` (${NGINX_OPENSSL:-OpenSSL ?}); wrk: \`$WRK_VERSION\`; h2load: \`$H2LOAD_VERSION\`; client OpenSSL: \`$OPENSSL_VERSION\`"
   echo "- Certificate (both targets, made for the run): $CERT_TEXT"
   for target in $TARGETS; do echo "- What an OpenSSL client negotiates with $target: ${TLS_SEEN[$target]:-?}"; done
@@ -689,7 +699,8 @@ RAW=$TMP/raw.md
   echo "$TABLE"
   echo "CPU % is CPU time over the measured run's wall time (100 = one core, $(nproc) cores in all): \"proxy\" the"
   echo "edge JVM or nginx, \"proxy CPU us each\" its CPU time per request or connection, \"worker\" the demo"
-  echo "worker JVM, \"client\" wrk, h2load or the s_time processes, \"other\" everything else on the machine."
+  echo "worker JVM, \"client\" wrk, h2load or the s_time processes, \"other\" everything else on the machine;"
+  echo "\"warm-up rate\" is the rate of the warm-up run just before (the edge's JIT still compiling shows as a lower one)."
   echo
   echo "<details><summary>Raw output</summary>"
   echo
@@ -710,10 +721,10 @@ RAW=$TMP/raw.md
 
 echo
 echo "== results =="
-printf '%-6s %-7s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s\n' target load rate p50_ms p99_ms proxy% proxy_us worker% client% other% errors round
+printf '%-6s %-7s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s %7s\n' target load rate p50_ms p99_ms proxy% proxy_us worker% client% other% errors round warm-up
 for r in "${RESULTS[@]}"; do
   IFS='|' read -r -a f <<<"$r"
-  printf '%-6s %-7s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s\n' "${f[@]}"
+  printf '%-6s %-7s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s %7s\n' "${f[@]}"
 done
 echo
 echo "== edge/nginx$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)") =="

@@ -74,6 +74,8 @@ public final class EdgeException extends RuntimeException {
     TOO_MANY_CONNECTIONS(429, 1, "Too many connections from this client", "too_many_connections"),
     RATE_LIMITED(429, 0, "Too many requests", "rate_limited"),
     FORBIDDEN(403, 0, "Forbidden", "forbidden"),
+    UNAUTHORIZED(401, 0, "Unauthorized", "unauthorized"),
+    INVALID_BODY(400, 0, "Invalid request body", "invalid_body"),
     BUFFER_UNAVAILABLE(503, 1, "Request or response buffer unavailable", "buffer_unavailable"),
     INTERNAL(500, 0, "Internal error", "internal_error");
 

@@ -7,6 +7,8 @@ import dev.edge.control.MetricsEndpoint;
 import dev.edge.edgefile.BodyBuffering;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.guard.RequestGuard;
+import dev.edge.hub.PublishEndpoint;
+import dev.edge.hub.RealtimeHub;
 import dev.edge.observe.DashboardEndpoint;
 import dev.edge.observe.Exchange;
 import dev.edge.observe.RequestIds;
@@ -95,7 +97,8 @@ public final class EdgePipeline {
       DiagnosticsEndpoint diagnostics,
       MetricsEndpoint metrics,
       ControlEndpoint control,
-      DashboardEndpoint dashboard) {}
+      DashboardEndpoint dashboard,
+      RealtimeHub realtime) {}
 
   /** Handles one request; the Reactor Netty server calls this on an event-loop thread. */
   public Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
@@ -165,6 +168,9 @@ public final class EdgePipeline {
       return res.send().then();
     }
     Route route = plan.route();
+    if (plan instanceof Plan.ToHub hub) {
+      return builtIns.realtime().endpoint().accept(req, res, hub.app(), route.timeouts());
+    }
     BodyBuffering buffering = route.buffering();
     boolean buffersBody =
         buffering.request() && WorkerForwarder.announcesBody(req.requestHeaders());
@@ -224,6 +230,8 @@ public final class EdgePipeline {
         return builtIns.control().reload(req, res);
       case ControlEndpoint.RENEW:
         return builtIns.control().renew(req, res);
+      case PublishEndpoint.PATH:
+        return builtIns.realtime().publish().publish(req, res);
       default:
         return builtIns.dashboard().serve(rawPath, req, res);
     }

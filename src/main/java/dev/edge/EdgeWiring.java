@@ -12,6 +12,8 @@ import dev.edge.control.DiagnosticsEndpoint;
 import dev.edge.control.MetricsEndpoint;
 import dev.edge.guard.RejectionCounter;
 import dev.edge.guard.RequestGuard;
+import dev.edge.hub.LocalHubState;
+import dev.edge.hub.RealtimeHub;
 import dev.edge.observe.AccessLog;
 import dev.edge.observe.DashboardEndpoint;
 import dev.edge.observe.EdgeEvents;
@@ -158,34 +160,6 @@ public class EdgeWiring {
             .description("Seconds until each name's certificate expires")
             .baseUnit("seconds")
             .register(registry);
-    EdgePipeline.BuiltIns builtIns =
-        new EdgePipeline.BuiltIns(
-            status,
-            new DiagnosticsEndpoint(
-                reloader,
-                metrics,
-                json,
-                version,
-                startedAt,
-                certificates == null
-                    ? null
-                    : () ->
-                        Map.of(
-                            "certificates",
-                            certificates.describe(),
-                            "handshakeFailures",
-                            handshakeFailures.counts()),
-                () -> AcmeSetup.totals(renewals)),
-            options.metrics()
-                ? new MetricsEndpoint(
-                    registry,
-                    r -> {
-                      workerGauges(reloader, workerInflight);
-                      certificateGauges(certificates, certificateExpiry);
-                    })
-                : null,
-            new ControlEndpoint(reloader, access, json, renewals),
-            new DashboardEndpoint());
     RejectionCounter rejections =
         options.metrics()
             ? new RejectionCounter(reason -> metrics.rejected(Exchange.NONE, reason.code()))
@@ -216,7 +190,8 @@ public class EdgeWiring {
             access,
             options.metrics(),
             redirects,
-            certificates == null ? null : certificates.challenges());
+            certificates == null ? null : certificates.challenges(),
+            options.realtime().path());
     ExchangeRecorder recorder =
         new ExchangeRecorder(
             options.metrics() ? metrics : null,
@@ -227,6 +202,48 @@ public class EdgeWiring {
                 buffers,
                 options.buffering().responseMemoryBytes(),
                 options.buffering().responseMaxBytes()));
+    RealtimeHub realtime =
+        new RealtimeHub(
+            options.realtime(), new LocalHubState(), reloader::active, workers, recorder);
+    if (options.metrics()) {
+      realtime.register(registry);
+    }
+    events.subscribe(
+        (event, fields) -> {
+          if (event == Event.SHUTDOWN_START) {
+            realtime.hub().closeAll(1001, "the edge is shutting down");
+          }
+        });
+    EdgePipeline.BuiltIns builtIns =
+        new EdgePipeline.BuiltIns(
+            status,
+            new DiagnosticsEndpoint(
+                reloader,
+                metrics,
+                json,
+                version,
+                startedAt,
+                certificates == null
+                    ? null
+                    : () ->
+                        Map.of(
+                            "certificates",
+                            certificates.describe(),
+                            "handshakeFailures",
+                            handshakeFailures.counts()),
+                () -> AcmeSetup.totals(renewals),
+                () -> realtime.hub().stats()),
+            options.metrics()
+                ? new MetricsEndpoint(
+                    registry,
+                    r -> {
+                      workerGauges(reloader, workerInflight);
+                      certificateGauges(certificates, certificateExpiry);
+                    })
+                : null,
+            new ControlEndpoint(reloader, access, json, renewals),
+            new DashboardEndpoint(),
+            realtime);
     ErrorResponder errors = new ErrorResponder();
     EdgePipeline pipeline =
         new EdgePipeline(

@@ -36,7 +36,7 @@ public final class ExchangeRecorder {
   }
 
   /** A request starts: graceful shutdown waits for it. */
-  void enter() {
+  public void enter() {
     active.incrementAndGet();
   }
 
@@ -67,7 +67,7 @@ public final class ExchangeRecorder {
    * from the status and the response {@code headers} that went out ({@link #CLIENT_CLOSED} when the
    * client left before any response head was sent).
    */
-  void leave(
+  public void leave(
       Exchange exchange,
       String method,
       String uri,

@@ -54,6 +54,14 @@ public sealed interface Plan {
   record ToRedirect(Route route, RouteAction.Redirect action) implements Plan {}
 
   /**
+   * A WebSocket client for the realtime hub, at the realtime path of a route to an app: the edge
+   * holds the connection and sends its events to that app.
+   *
+   * @param app the app that receives the client's events
+   */
+  record ToHub(Route route, String app) implements Plan {}
+
+  /**
    * An ACME CA fetching an HTTP-01 challenge the edge is answering, on any host.
    *
    * @param keyAuthorization the body to answer with

@@ -6,6 +6,8 @@ import dev.edge.control.ControlEndpoint;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.RouteAction;
 import dev.edge.guard.RequestGuard;
+import dev.edge.hub.PublishEndpoint;
+import dev.edge.hub.RealtimeEndpoint;
 import dev.edge.observe.DashboardEndpoint;
 import dev.edge.observe.Exchange;
 import dev.edge.proxy.ClientRequest;
@@ -44,6 +46,7 @@ public final class RequestPlanner {
   private final boolean metricsEndpoint;
   private final HttpsRedirects https;
   private final AcmeChallenges challenges;
+  private final String realtimePath;
   private final RouteLimits routeLimits = new RouteLimits();
 
   /**
@@ -54,6 +57,7 @@ public final class RequestPlanner {
    * @param metricsEndpoint whether {@code /metrics} is served (metrics on)
    * @param https which plain-HTTP requests go to HTTPS, or null (HTTPS or the redirect is off)
    * @param challenges the HTTP-01 challenges being answered, or null (HTTPS is off)
+   * @param realtimePath where WebSocket clients reach the realtime hub, or null (no hub)
    */
   public RequestPlanner(
       Supplier<ActiveConfig> config,
@@ -62,7 +66,8 @@ public final class RequestPlanner {
       AdminAccess access,
       boolean metricsEndpoint,
       HttpsRedirects https,
-      AcmeChallenges challenges) {
+      AcmeChallenges challenges,
+      String realtimePath) {
     this.config = config;
     this.guard = guard;
     this.limiter = limiter;
@@ -70,6 +75,7 @@ public final class RequestPlanner {
     this.metricsEndpoint = metricsEndpoint;
     this.https = https;
     this.challenges = challenges;
+    this.realtimePath = realtimePath;
   }
 
   /**
@@ -137,6 +143,10 @@ public final class RequestPlanner {
         throw new EdgeException(
             Reason.WORKER_UNAVAILABLE, "app " + app.app() + " is not running in this config");
       }
+      if (rawPath.equals(realtimePath)
+          && RealtimeEndpoint.isUpgrade(request.method(), request.headers())) {
+        return new Plan.ToHub(route, app.app());
+      }
       return new Plan.ToApp(route, app, runtime, maxBody);
     }
     exchange.routed(route.field(), null);
@@ -157,6 +167,7 @@ public final class RequestPlanner {
       case "/diagnostics":
       case ControlEndpoint.RELOAD:
       case ControlEndpoint.RENEW:
+      case PublishEndpoint.PATH:
         return true;
       case "/metrics":
         return metricsEndpoint;
@@ -170,7 +181,8 @@ public final class RequestPlanner {
     return rawPath.equals("/server")
         || rawPath.equals("/status")
         || rawPath.equals(ControlEndpoint.RELOAD)
-        || rawPath.equals(ControlEndpoint.RENEW);
+        || rawPath.equals(ControlEndpoint.RENEW)
+        || rawPath.equals(PublishEndpoint.PATH);
   }
 
   private static String authorization(ClientRequest request) {

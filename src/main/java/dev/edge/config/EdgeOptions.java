@@ -45,6 +45,7 @@ import java.util.List;
  *     time per connection, but hands every decision to Reactor Netty's server, to compare the lanes
  *     or to rule the fast lane's own carrying out)
  * @param https the HTTPS listener and its certificates
+ * @param realtime the realtime hub
  */
 public record EdgeOptions(
     int httpPort,
@@ -76,7 +77,8 @@ public record EdgeOptions(
     GuardLimits guard,
     Buffering buffering,
     boolean fastLane,
-    Https https) {
+    Https https,
+    Realtime realtime) {
 
   /** The Reactor Netty property that sets the number of event loops; the edge sets it. */
   public static final String EVENT_LOOPS_PROPERTY = "reactor.netty.ioWorkerCount";

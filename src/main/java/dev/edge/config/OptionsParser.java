@@ -93,6 +93,19 @@ public final class OptionsParser {
               "acme-challenges",
               "http-01,tls-alpn-01",
               "http-01 and/or tls-alpn-01, comma-separated, in the order to try"),
+          new Option("realtime-path", "/realtime", "a path starting with / (no query)"),
+          new Option(
+              "publish-secret",
+              "(none: /publish answers loopback clients only; env EDGE_PUBLISH_SECRET)",
+              "a secret of at least 16 characters without spaces"),
+          new Option("realtime-send-queue", "1024", "an integer 1-1000000 (messages)"),
+          new Option("realtime-send-queue-kb", "1024", "an integer 1-1048576 (KiB)"),
+          new Option("realtime-max-frame-kb", "64", "an integer 1-16384 (KiB)"),
+          new Option("realtime-max-clients", "10000", "an integer 1-1000000"),
+          new Option("realtime-max-per-address", "0 (no limit)", "an integer 0-1000000"),
+          new Option("realtime-message-rate", "100", "messages per second, 1-1000000"),
+          new Option("realtime-event-queue", "1000", "an integer 1-1000000"),
+          new Option("realtime-ping-ms", "30000", "milliseconds 100-3600000"),
           new Option("health-interval-ms", "5000", "milliseconds 1-3600000"),
           new Option("health-timeout-ms", "2000", "milliseconds 1-3600000"),
           new Option("health-failures", "3", "an integer 1-100"),
@@ -192,7 +205,8 @@ public final class OptionsParser {
                 integer("response-buffer-max-mb", 1024, 1, 1_048_576) * 1024L * 1024L,
                 Path.of(raw("buffer-dir", System.getProperty("java.io.tmpdir"))).toAbsolutePath()),
             !bool("no-fast-lane", false),
-            new TlsOptions(this, source).https());
+            new TlsOptions(this, source).https(),
+            RealtimeOptions.parse(this, source));
     TlsOptions.listeners(options);
     return options;
   }

@@ -39,6 +39,7 @@ public final class DiagnosticsEndpoint {
   private final Instant startedAt;
   private final Supplier<Map<String, Object>> tls;
   private final Supplier<Map<String, Object>> acme;
+  private final Supplier<Map<String, Object>> realtime;
 
   /**
    * Wires the endpoint.
@@ -46,6 +47,7 @@ public final class DiagnosticsEndpoint {
    * @param tls the {@code tls} section (certificates served now, handshake failures), or null when
    *     HTTPS is off
    * @param acme rip's {@code metrics.acme} counts ({@code obtained, renewals, failures})
+   * @param realtime the {@code realtime} section (the hub's statistics)
    */
   public DiagnosticsEndpoint(
       ConfigReloader reloader,
@@ -54,7 +56,8 @@ public final class DiagnosticsEndpoint {
       String version,
       Instant startedAt,
       Supplier<Map<String, Object>> tls,
-      Supplier<Map<String, Object>> acme) {
+      Supplier<Map<String, Object>> acme,
+      Supplier<Map<String, Object>> realtime) {
     this.reloader = reloader;
     this.metrics = metrics;
     this.json = json;
@@ -62,6 +65,7 @@ public final class DiagnosticsEndpoint {
     this.startedAt = startedAt;
     this.tls = tls;
     this.acme = acme;
+    this.realtime = realtime;
   }
 
   /** Answers with the document. */
@@ -157,6 +161,7 @@ public final class DiagnosticsEndpoint {
     List<String> hosts = new ArrayList<>();
     active.config().sites().values().forEach(site -> hosts.addAll(site.hosts()));
     doc.put("hosts", hosts);
+    doc.put("realtime", realtime.get());
     if (tls != null) {
       doc.put("tls", tls.get());
     }

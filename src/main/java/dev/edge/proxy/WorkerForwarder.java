@@ -124,6 +124,73 @@ public final class WorkerForwarder {
         response -> ChannelRelay.relay(response, res, exchange, headers));
   }
 
+  /**
+   * A worker's answer to a request the edge made itself, read whole.
+   *
+   * @param status the response status
+   * @param body the response body as UTF-8 text
+   */
+  public record Answer(int status, String body) {}
+
+  /**
+   * Sends a request the edge makes itself (a realtime event: {@code request} says what, {@code
+   * body} is sent whole) to a worker of {@code pool}, through its queue like any request, and reads
+   * the whole answer, at most {@code maxAnswerBytes} of body ({@code 502} past that).
+   */
+  public Mono<Answer> call(
+      AppPool pool,
+      Timeouts timeouts,
+      ClientRequest request,
+      byte[] body,
+      Exchange exchange,
+      int maxAnswerBytes) {
+    java.util.concurrent.atomic.AtomicReference<Answer> answer =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Flux<ByteBuf> content =
+        body.length == 0 ? null : Flux.just(io.netty.buffer.Unpooled.wrappedBuffer(body));
+    return forward(
+            pool,
+            timeouts,
+            request,
+            content,
+            body.length == 0 ? -1 : body.length,
+            exchange,
+            HeaderRules.NONE,
+            false,
+            response -> {
+              int status = response.head().status().code();
+              Flux<ByteBuf> chunks =
+                  response.body() != null
+                      ? Flux.just(response.body())
+                      : Flux.from(response.stream());
+              return chunks
+                  .reduce(
+                      new java.io.ByteArrayOutputStream(),
+                      (text, chunk) -> {
+                        try {
+                          if (text.size() + chunk.readableBytes() > maxAnswerBytes) {
+                            throw new EdgeException(
+                                Reason.WORKER_FAILED,
+                                "the app's answer is larger than " + maxAnswerBytes + " bytes");
+                          }
+                          chunk.readBytes(text, chunk.readableBytes());
+                          return text;
+                        } catch (java.io.IOException e) {
+                          throw new java.io.UncheckedIOException(e);
+                        } finally {
+                          chunk.release();
+                        }
+                      })
+                  .doOnNext(
+                      text ->
+                          answer.set(
+                              new Answer(
+                                  status, text.toString(java.nio.charset.StandardCharsets.UTF_8))))
+                  .then();
+            })
+        .then(Mono.fromSupplier(answer::get));
+  }
+
   /** Whether request {@code headers} announce a body (a non-zero length or a transfer coding). */
   public static boolean announcesBody(HttpHeaders headers) {
     return ForwardedHeaders.hasBody(headers);

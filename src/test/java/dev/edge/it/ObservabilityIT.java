@@ -49,7 +49,16 @@ class ObservabilityIT {
       JsonNode doc = EdgeProcess.JSON.readTree(edge.get("/diagnostics").body());
       assertThat(doc.propertyNames())
           .containsExactly(
-              "status", "version", "uptime", "config", "apps", "metrics", "gauges", "hosts", "tls");
+              "status",
+              "version",
+              "uptime",
+              "config",
+              "apps",
+              "metrics",
+              "gauges",
+              "hosts",
+              "realtime",
+              "tls");
       assertThat(doc.get("version").get("server").asString()).isEqualTo("0.1.0");
       JsonNode metrics = doc.get("metrics");
       assertThat(metrics.propertyNames())

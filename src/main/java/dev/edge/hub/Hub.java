@@ -1,0 +1,202 @@
+package dev.edge.hub;
+
+import dev.edge.hub.Instructions.Instruction;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The clients the edge holds and what they are told: applies instructions (from an app's answer to
+ * an event, or from {@code /publish}) to channel membership and delivers their payloads. A fan-out
+ * encodes its frame once; every recipient's frame shares that buffer.
+ */
+public final class Hub {
+
+  /** The status a slow consumer is closed with (try again later). */
+  static final int TRY_AGAIN_LATER = 1013;
+
+  private final HubState state;
+  private final Map<String, HubClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+  private final LongAdder connections = new LongAdder();
+  private final LongAdder messagesIn = new LongAdder();
+  private final LongAdder deliveries = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder slowConsumers = new LongAdder();
+  private final LongAdder eventFailures = new LongAdder();
+  private final LongAdder published = new LongAdder();
+
+  /** A hub keeping membership in {@code state}. */
+  public Hub(HubState state) {
+    this.state = state;
+  }
+
+  /** Clients connected now. */
+  public int clients() {
+    return clients.size();
+  }
+
+  /** Channels with at least one member now. */
+  public int channels() {
+    return state.channelCount();
+  }
+
+  /** The clients in {@code channel} now. */
+  public Set<String> presence(String channel) {
+    return state.members(channel);
+  }
+
+  /**
+   * rip-server's {@code realtime} statistics plus the edge's: {@code clients, groups, deliveries,
+   * messages, connections, published, dropped, slowConsumers, eventFailures}.
+   */
+  public Map<String, Object> stats() {
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("clients", clients.size());
+    stats.put("groups", state.channelCount());
+    stats.put("deliveries", deliveries.sum());
+    stats.put("messages", messagesIn.sum());
+    stats.put("connections", connections.sum());
+    stats.put("published", published.sum());
+    stats.put("dropped", dropped.sum());
+    stats.put("slowConsumers", slowConsumers.sum());
+    stats.put("eventFailures", eventFailures.sum());
+    return stats;
+  }
+
+  /** Counts since start, by name, for the metrics. */
+  long count(String name) {
+    return switch (name) {
+      case "connections" -> connections.sum();
+      case "messages" -> messagesIn.sum();
+      case "deliveries" -> deliveries.sum();
+      case "dropped" -> dropped.sum();
+      case "slow_consumers" -> slowConsumers.sum();
+      case "event_failures" -> eventFailures.sum();
+      default -> published.sum();
+    };
+  }
+
+  /** Whether one more client from {@code address} may connect ({@code max} 0: no limit). */
+  boolean admits(String address, int maxPerAddress, int maxClients) {
+    if (clients.size() >= maxClients) {
+      return false;
+    }
+    return maxPerAddress == 0 || perAddress.getOrDefault(address, 0) < maxPerAddress;
+  }
+
+  void added(HubClient client, String address) {
+    clients.put(client.id, client);
+    perAddress.merge(address, 1, Integer::sum);
+    connections.increment();
+  }
+
+  void removed(HubClient client, String address) {
+    if (clients.remove(client.id) != null) {
+      perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+      state.remove(client.id);
+    }
+  }
+
+  void messageIn() {
+    messagesIn.increment();
+  }
+
+  void eventFailed() {
+    eventFailures.increment();
+  }
+
+  /**
+   * Applies {@code instructions} in order.
+   *
+   * @param sender the client whose event the app answered, or null ({@code /publish})
+   * @return how many frames were delivered
+   */
+  int apply(String sender, List<Instruction> instructions) {
+    int delivered = 0;
+    for (Instruction instruction : instructions) {
+      List<String> named =
+          instruction.targets() != null
+              ? instruction.targets()
+              : sender != null ? List.of(sender) : List.of();
+      Set<String> targets = resolve(named);
+      if (!instruction.subscribe().isEmpty()) {
+        targets.forEach(client -> state.subscribe(client, instruction.subscribe()));
+      }
+      if (!instruction.unsubscribe().isEmpty()) {
+        targets.forEach(client -> state.unsubscribe(client, instruction.unsubscribe()));
+      }
+      if (instruction.payload() != null) {
+        targets.removeAll(instruction.exclude());
+        delivered += deliver(targets, instruction.payload());
+      }
+      if (instruction.closeReason() != null) {
+        for (String target : targets) {
+          HubClient client = clients.get(target);
+          if (client != null) {
+            client.close(WebSocketCloseStatus.NORMAL_CLOSURE.code(), instruction.closeReason());
+          }
+        }
+      }
+    }
+    if (sender == null) {
+      published.increment();
+    }
+    return delivered;
+  }
+
+  /** The connected clients {@code names} stand for: channels' members, and clients by id. */
+  private Set<String> resolve(Collection<String> names) {
+    Set<String> clientsNamed = new HashSet<>();
+    for (String name : names) {
+      if (name.startsWith("/")) {
+        clientsNamed.addAll(state.members(name));
+      } else if (clients.containsKey(name)) {
+        clientsNamed.add(name);
+      }
+    }
+    return clientsNamed;
+  }
+
+  private int deliver(Set<String> recipients, byte[] payload) {
+    if (recipients.isEmpty()) {
+      return 0;
+    }
+    ByteBuf frame = Unpooled.wrappedBuffer(payload);
+    int delivered = 0;
+    try {
+      for (String id : recipients) {
+        HubClient client = clients.get(id);
+        if (client == null) {
+          continue;
+        }
+        if (client.send(frame.retainedDuplicate())) {
+          delivered++;
+        } else if (client.open()) {
+          slowConsumers.increment();
+          dropped.increment();
+          client.close(TRY_AGAIN_LATER, "slow consumer");
+        } else {
+          dropped.increment();
+        }
+      }
+    } finally {
+      frame.release();
+    }
+    deliveries.add(delivered);
+    return delivered;
+  }
+
+  /** Closes every client with {@code status} and {@code reason} (edge shutdown). */
+  public void closeAll(int status, String reason) {
+    clients.values().forEach(client -> client.close(status, reason));
+  }
+}

@@ -1,0 +1,76 @@
+package dev.edge.hub;
+
+import dev.edge.ExchangeRecorder;
+import dev.edge.config.Realtime;
+import dev.edge.proxy.WorkerForwarder;
+import dev.edge.runtime.ActiveConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Supplier;
+
+/** The realtime hub as the rest of the edge sees it: its endpoints, statistics and meters. */
+public final class RealtimeHub {
+
+  private final Realtime settings;
+  private final Hub hub;
+  private final RealtimeEndpoint endpoint;
+  private final PublishEndpoint publish;
+
+  /** A hub whose clients' events go to the apps of {@code config} through {@code forwarder}. */
+  public RealtimeHub(
+      Realtime settings,
+      HubState state,
+      Supplier<ActiveConfig> config,
+      WorkerForwarder forwarder,
+      ExchangeRecorder recorder) {
+    this.settings = settings;
+    this.hub = new Hub(state);
+    this.endpoint =
+        new RealtimeEndpoint(hub, new HubEvents(hub, config, forwarder, recorder), settings);
+    this.publish = new PublishEndpoint(hub, settings.publishSecret());
+  }
+
+  /** Where clients connect ({@code --realtime-path}). */
+  public String path() {
+    return settings.path();
+  }
+
+  /** Accepts WebSocket clients. */
+  public RealtimeEndpoint endpoint() {
+    return endpoint;
+  }
+
+  /** {@code POST /publish}. */
+  public PublishEndpoint publish() {
+    return publish;
+  }
+
+  /** The hub itself. */
+  public Hub hub() {
+    return hub;
+  }
+
+  /** Registers the hub's gauges and counters ({@code edge_realtime_*}). */
+  public void register(MeterRegistry registry) {
+    Gauge.builder("edge.realtime.clients", hub, Hub::clients)
+        .description("WebSocket clients the hub holds now")
+        .register(registry);
+    Gauge.builder("edge.realtime.channels", hub, Hub::channels)
+        .description("Channels with at least one client now")
+        .register(registry);
+    counter(registry, "connections", "WebSocket clients accepted");
+    counter(registry, "messages", "Messages received from clients");
+    counter(registry, "deliveries", "Frames delivered to clients");
+    counter(registry, "dropped", "Deliveries not made: the client was gone or too slow");
+    counter(registry, "slow_consumers", "Clients closed because their send queue was full");
+    counter(registry, "event_failures", "Client events the app did not answer with instructions");
+    counter(registry, "published", "POST /publish requests applied");
+  }
+
+  private void counter(MeterRegistry registry, String name, String description) {
+    FunctionCounter.builder("edge.realtime." + name, hub, h -> h.count(name))
+        .description(description)
+        .register(registry);
+  }
+}

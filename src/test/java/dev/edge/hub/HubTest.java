@@ -1,0 +1,145 @@
+package dev.edge.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HubTest {
+
+  private final Hub hub = new Hub(new LocalHubState());
+
+  private HubClient connect(String id, EmbeddedChannel channel) {
+    HubClient client =
+        new HubClient(
+            id,
+            channel,
+            "demo",
+            null,
+            EmptyHttpHeaders.INSTANCE,
+            new InetSocketAddress("127.0.0.1", 1),
+            3,
+            1 << 20,
+            10,
+            100);
+    hub.added(client, "127.0.0.1");
+    return client;
+  }
+
+  private static List<String> texts(EmbeddedChannel channel) {
+    List<String> texts = new ArrayList<>();
+    for (Object frame = channel.readOutbound(); frame != null; frame = channel.readOutbound()) {
+      if (frame instanceof TextWebSocketFrame text) {
+        texts.add(text.text());
+      } else if (frame instanceof CloseWebSocketFrame close) {
+        texts.add("close " + close.statusCode() + " " + close.reasonText());
+      }
+      ReferenceCountUtil.release(frame);
+    }
+    return texts;
+  }
+
+  @Test
+  void channelsClientsExclusionAndTheSenderAsDefaultTarget() {
+    EmbeddedChannel a = new EmbeddedChannel();
+    EmbeddedChannel b = new EmbeddedChannel();
+    EmbeddedChannel c = new EmbeddedChannel();
+    connect("a", a);
+    connect("b", b);
+    connect("c", c);
+    hub.apply("a", Instructions.parse("{\"+\":[\"/room\"]}"));
+    hub.apply("b", Instructions.parse("{\"+\":[\"/room\",\"/other\"]}"));
+    assertThat(hub.presence("/room")).containsExactlyInAnyOrder("a", "b");
+    assertThat(hub.channels()).isEqualTo(2);
+
+    int delivered =
+        hub.apply("a", Instructions.parse("{\"@\":[\"/room\",\"c\"],\">\":[\"a\"],\"m\":1}"));
+    assertThat(delivered).isEqualTo(2);
+    assertThat(texts(a)).isEmpty();
+    assertThat(texts(b)).containsExactly("{\"m\":1}");
+    assertThat(texts(c)).containsExactly("{\"m\":1}");
+
+    hub.apply("b", Instructions.parse("[{\"-\":[\"/room\"]},{\"@\":\"/room\",\"m\":2}]"));
+    assertThat(texts(a)).containsExactly("{\"m\":2}");
+    assertThat(texts(b)).isEmpty();
+    assertThat(hub.apply("a", Instructions.parse("{\"ping\":true}"))).isEqualTo(1);
+    assertThat(texts(a)).containsExactly("{\"ping\":true}");
+    assertThat(hub.apply(null, Instructions.parse("{\"ping\":true}")))
+        .as("published without @ reaches nobody")
+        .isZero();
+    assertThat(hub.stats())
+        .containsEntry("clients", 3)
+        .containsEntry("groups", 2)
+        .containsEntry("deliveries", 4L)
+        .containsEntry("published", 1L);
+  }
+
+  @Test
+  void aCloseInstructionClosesItsTargetsWithTheReason() {
+    EmbeddedChannel a = new EmbeddedChannel();
+    connect("a", a);
+    hub.apply(null, Instructions.parse("{\"@\":[\"a\"],\"*\":\"kicked\"}"));
+    assertThat(texts(a)).containsExactly("close 1000 kicked");
+    assertThat(a.isOpen()).isFalse();
+  }
+
+  @Test
+  void aClientThatDoesNotReadIsClosedAsASlowConsumerAndTheOthersGetEverything() {
+    EmbeddedChannel stuck = new EmbeddedChannel(new HoldWrites());
+    EmbeddedChannel fast = new EmbeddedChannel();
+    connect("stuck", stuck);
+    connect("fast", fast);
+    hub.apply("stuck", Instructions.parse("{\"+\":[\"/all\"]}"));
+    hub.apply("fast", Instructions.parse("{\"+\":[\"/all\"]}"));
+    for (int i = 0; i < 5; i++) {
+      hub.apply(null, Instructions.parse("{\"@\":\"/all\",\"i\":" + i + "}"));
+    }
+    assertThat(texts(fast))
+        .containsExactly("{\"i\":0}", "{\"i\":1}", "{\"i\":2}", "{\"i\":3}", "{\"i\":4}");
+    Map<String, Object> stats = hub.stats();
+    assertThat(stats).containsEntry("slowConsumers", 1L);
+    assertThat(stats.get("deliveries")).isEqualTo(8L); // 5 to fast, 3 queued for stuck
+  }
+
+  @Test
+  void removedClientsLeaveEveryChannel() {
+    EmbeddedChannel a = new EmbeddedChannel();
+    HubClient client = connect("a", a);
+    hub.apply("a", Instructions.parse("{\"+\":[\"/x\",\"/y\"]}"));
+    hub.removed(client, "127.0.0.1");
+    assertThat(hub.channels()).isZero();
+    assertThat(hub.clients()).isZero();
+    assertThat(hub.admits("127.0.0.1", 1, 10)).isTrue();
+  }
+
+  @Test
+  void clientIdsAre32LowerCaseHexCharacters() {
+    assertThat(RealtimeEndpoint.newClientId()).matches("[0-9a-f]{32}");
+    assertThat(RealtimeEndpoint.newClientId()).isNotEqualTo(RealtimeEndpoint.newClientId());
+  }
+
+  /** Never completes a write, like a client whose socket buffer is full. */
+  private static final class HoldWrites extends ChannelOutboundHandlerAdapter {
+    private final List<Object> held = new ArrayList<>();
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof CloseWebSocketFrame) {
+        ctx.write(msg, promise);
+        return;
+      }
+      held.add(msg);
+    }
+  }
+}
