@@ -217,6 +217,9 @@ public final class EdgePipeline {
 
   /** The answer of the built-in endpoint at {@code rawPath} (the planner checked access). */
   private Mono<Void> builtIn(String rawPath, HttpServerRequest req, HttpServerResponse res) {
+    if (rawPath.equals(builtIns.realtime().presencePath())) {
+      return builtIns.realtime().presence(req, res);
+    }
     switch (rawPath) {
       case "/server":
         return builtIns.status().server(res);

@@ -204,7 +204,7 @@ public class EdgeWiring {
                 options.buffering().responseMaxBytes()));
     RealtimeHub realtime =
         new RealtimeHub(
-            options.realtime(), new LocalHubState(), reloader::active, workers, recorder);
+            options.realtime(), new LocalHubState(), reloader::active, workers, recorder, access);
     if (options.metrics()) {
       realtime.register(registry);
     }

@@ -47,6 +47,7 @@ public final class RequestPlanner {
   private final HttpsRedirects https;
   private final AcmeChallenges challenges;
   private final String realtimePath;
+  private final String presencePath;
   private final RouteLimits routeLimits = new RouteLimits();
 
   /**
@@ -76,6 +77,7 @@ public final class RequestPlanner {
     this.https = https;
     this.challenges = challenges;
     this.realtimePath = realtimePath;
+    this.presencePath = realtimePath == null ? null : realtimePath + "/presence";
   }
 
   /**
@@ -172,17 +174,18 @@ public final class RequestPlanner {
       case "/metrics":
         return metricsEndpoint;
       default:
-        return DashboardEndpoint.owns(rawPath);
+        return rawPath.equals(presencePath) || DashboardEndpoint.owns(rawPath);
     }
   }
 
   /** Whether a built-in answers anyone: the probes, and the control endpoint (it checks itself). */
-  private static boolean isPublic(String rawPath) {
+  private boolean isPublic(String rawPath) {
     return rawPath.equals("/server")
         || rawPath.equals("/status")
         || rawPath.equals(ControlEndpoint.RELOAD)
         || rawPath.equals(ControlEndpoint.RENEW)
-        || rawPath.equals(PublishEndpoint.PATH);
+        || rawPath.equals(PublishEndpoint.PATH)
+        || rawPath.equals(presencePath);
   }
 
   private static String authorization(ClientRequest request) {

@@ -2,12 +2,16 @@ package dev.edge.hub;
 
 import dev.edge.ExchangeRecorder;
 import dev.edge.config.Realtime;
+import dev.edge.control.AdminAccess;
 import dev.edge.proxy.WorkerForwarder;
 import dev.edge.runtime.ActiveConfig;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 
 /** The realtime hub as the rest of the edge sees it: its endpoints, statistics and meters. */
 public final class RealtimeHub {
@@ -16,6 +20,7 @@ public final class RealtimeHub {
   private final Hub hub;
   private final RealtimeEndpoint endpoint;
   private final PublishEndpoint publish;
+  private final PresenceEndpoint presence;
 
   /** A hub whose clients' events go to the apps of {@code config} through {@code forwarder}. */
   public RealtimeHub(
@@ -23,12 +28,24 @@ public final class RealtimeHub {
       HubState state,
       Supplier<ActiveConfig> config,
       WorkerForwarder forwarder,
-      ExchangeRecorder recorder) {
+      ExchangeRecorder recorder,
+      AdminAccess access) {
     this.settings = settings;
     this.hub = new Hub(state);
     this.endpoint =
         new RealtimeEndpoint(hub, new HubEvents(hub, config, forwarder, recorder), settings);
     this.publish = new PublishEndpoint(hub, settings.publishSecret());
+    this.presence = new PresenceEndpoint(hub, access, settings.publishSecret());
+  }
+
+  /** The presence endpoint's path: the realtime path plus {@code /presence}. */
+  public String presencePath() {
+    return settings.path() + "/presence";
+  }
+
+  /** Answers {@code GET <realtime-path>/presence}. */
+  public Mono<Void> presence(HttpServerRequest req, HttpServerResponse res) {
+    return presence.serve(req, res);
   }
 
   /** Where clients connect ({@code --realtime-path}). */
