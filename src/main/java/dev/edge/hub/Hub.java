@@ -23,6 +23,10 @@ public final class Hub {
   /** The status a slow consumer is closed with (try again later). */
   static final int TRY_AGAIN_LATER = 1013;
 
+  /** What a client that cannot catch up is told. */
+  private static final byte[] RESET =
+      "{\"reset\":true}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private final HubState state;
   private final Map<String, HubClient> clients = new ConcurrentHashMap<>();
   private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
@@ -33,10 +37,27 @@ public final class Hub {
   private final LongAdder slowConsumers = new LongAdder();
   private final LongAdder eventFailures = new LongAdder();
   private final LongAdder published = new LongAdder();
+  private volatile ChannelHistory history;
+  private int historySize;
+  private java.time.Duration historyTtl;
 
   /** A hub keeping membership in {@code state}. */
   public Hub(HubState state) {
     this.state = state;
+  }
+
+  /**
+   * Keeps the last {@code perChannel} messages of every channel, each at most {@code ttl} (null: no
+   * limit), for clients that reconnect with {@code ?since=}; 0 turns history off. A change starts a
+   * new history.
+   */
+  public synchronized void keepHistory(int perChannel, java.time.Duration ttl) {
+    if (perChannel == historySize && java.util.Objects.equals(ttl, historyTtl)) {
+      return;
+    }
+    historySize = perChannel;
+    historyTtl = ttl;
+    history = perChannel == 0 ? null : new ChannelHistory(perChannel, ttl);
   }
 
   /** Clients connected now. */
@@ -121,6 +142,17 @@ public final class Hub {
    * @return how many frames were delivered
    */
   int apply(String sender, List<Instruction> instructions) {
+    if (history == null) {
+      return applyEach(sender, instructions);
+    }
+    synchronized (this) {
+      // with history, a message is either in a client's catch-up or delivered to it live
+      return applyEach(sender, instructions);
+    }
+  }
+
+  private int applyEach(String sender, List<Instruction> instructions) {
+    ChannelHistory kept = history;
     int delivered = 0;
     for (Instruction instruction : instructions) {
       List<String> named =
@@ -130,13 +162,21 @@ public final class Hub {
       Set<String> targets = resolve(named);
       if (!instruction.subscribe().isEmpty()) {
         targets.forEach(client -> state.subscribe(client, instruction.subscribe()));
+        if (kept != null) {
+          targets.forEach(client -> catchUp(kept, clients.get(client), instruction.subscribe()));
+        }
       }
       if (!instruction.unsubscribe().isEmpty()) {
         targets.forEach(client -> state.unsubscribe(client, instruction.unsubscribe()));
       }
       if (instruction.payload() != null) {
         targets.removeAll(instruction.exclude());
-        delivered += deliver(targets, instruction.payload());
+        List<String> channelsNamed = named.stream().filter(n -> n.startsWith("/")).toList();
+        byte[] frame =
+            kept == null || channelsNamed.isEmpty()
+                ? instruction.payload()
+                : kept.record(channelsNamed, instruction.payload(), System.nanoTime()).frame();
+        delivered += deliver(targets, frame);
       }
       if (instruction.closeReason() != null) {
         for (String target : targets) {
@@ -151,6 +191,24 @@ public final class Hub {
       published.increment();
     }
     return delivered;
+  }
+
+  /** Sends {@code client} what it missed in {@code joined} since its {@code ?since=} offset. */
+  private void catchUp(ChannelHistory kept, HubClient client, List<String> joined) {
+    if (client == null || client.since < 0 || client.resetSent) {
+      return;
+    }
+    ChannelHistory.CatchUp missed = kept.since(joined, client.since, System.nanoTime());
+    if (missed.reset()) {
+      client.resetSent = true;
+      deliver(Set.of(client.id), RESET);
+      return;
+    }
+    for (ChannelHistory.Entry entry : missed.entries()) {
+      if (client.caughtUp.add(entry.offset())) {
+        deliver(Set.of(client.id), entry.frame());
+      }
+    }
   }
 
   /** The connected clients {@code names} stand for: channels' members, and clients by id. */

@@ -50,6 +50,15 @@ final class HubClient {
   private final int messageRate;
   volatile long lastHeardNanos = System.nanoTime();
 
+  /** The offset the client says it has seen ({@code ?since=}), or -1: no catch-up. */
+  final long since;
+
+  /** Offsets sent to it while catching up (guarded by the hub's lock). */
+  final java.util.Set<Long> caughtUp = new java.util.HashSet<>();
+
+  /** Whether it was told it cannot catch up (guarded by the hub's lock). */
+  boolean resetSent;
+
   HubClient(
       String id,
       Channel channel,
@@ -60,7 +69,8 @@ final class HubClient {
       int maxMessages,
       long maxBytes,
       int eventQueue,
-      int messageRate) {
+      int messageRate,
+      long since) {
     this.id = id;
     this.channel = channel;
     this.app = app;
@@ -72,6 +82,7 @@ final class HubClient {
     this.eventQueue = eventQueue;
     this.messageRate = messageRate;
     this.tokens = messageRate;
+    this.since = since;
   }
 
   /**

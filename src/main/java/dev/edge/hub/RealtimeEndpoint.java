@@ -128,7 +128,8 @@ public final class RealtimeEndpoint {
             settings.sendQueueMessages(),
             settings.sendQueueBytes(),
             settings.eventQueue(),
-            settings.messageRate());
+            settings.messageRate(),
+            since(query));
     hub.added(client, address);
     events.send(client, timeouts, new Event("open", EMPTY));
     long interval = settings.pingInterval().toMillis();
@@ -149,6 +150,23 @@ public final class RealtimeEndpoint {
               hub.removed(client, address);
               events.send(client, timeouts, new Event("close", EMPTY));
             });
+  }
+
+  /** The {@code since} offset in the upgrade's query, or -1. */
+  static long since(String query) {
+    if (query == null) {
+      return -1;
+    }
+    List<String> values =
+        new io.netty.handler.codec.http.QueryStringDecoder("?" + query).parameters().get("since");
+    if (values == null) {
+      return -1;
+    }
+    try {
+      return Math.max(-1, Long.parseLong(values.get(0)));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private void received(HubClient client, Timeouts timeouts, WebSocketFrame frame) {

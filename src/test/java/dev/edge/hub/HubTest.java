@@ -21,6 +21,10 @@ class HubTest {
   private final Hub hub = new Hub(new LocalHubState());
 
   private HubClient connect(String id, EmbeddedChannel channel) {
+    return connect(id, channel, -1);
+  }
+
+  private HubClient connect(String id, EmbeddedChannel channel, long since) {
     HubClient client =
         new HubClient(
             id,
@@ -32,7 +36,8 @@ class HubTest {
             3,
             1 << 20,
             10,
-            100);
+            100,
+            since);
     hub.added(client, "127.0.0.1");
     return client;
   }
@@ -121,6 +126,36 @@ class HubTest {
     assertThat(hub.channels()).isZero();
     assertThat(hub.clients()).isZero();
     assertThat(hub.admits("127.0.0.1", 1, 10)).isTrue();
+  }
+
+  @Test
+  void aReconnectingClientGetsExactlyWhatItMissedOrAReset() {
+    hub.keepHistory(3, null);
+    EmbeddedChannel first = new EmbeddedChannel();
+    HubClient gone = connect("a", first);
+    hub.apply("a", Instructions.parse("{\"+\":[\"/r\",\"/s\"]}"));
+    hub.apply(null, Instructions.parse("{\"@\":\"/r\",\"i\":1}"));
+    hub.apply(null, Instructions.parse("{\"@\":[\"/r\",\"/s\"],\"i\":2}"));
+    assertThat(texts(first)).containsExactly("{\"_offset\":1,\"i\":1}", "{\"_offset\":2,\"i\":2}");
+    hub.removed(gone, "127.0.0.1");
+    hub.apply(null, Instructions.parse("{\"@\":\"/s\",\"i\":3}"));
+    hub.apply(null, Instructions.parse("{\"@\":\"/r\",\"i\":4}"));
+
+    EmbeddedChannel again = new EmbeddedChannel();
+    connect("a2", again, 2);
+    hub.apply("a2", Instructions.parse("{\"+\":[\"/r\",\"/s\"]}"));
+    hub.apply(null, Instructions.parse("{\"@\":\"/r\",\"i\":5}"));
+    assertThat(texts(again))
+        .as("offsets 3 and 4 once each, in order, then live")
+        .containsExactly(
+            "{\"_offset\":3,\"i\":3}", "{\"_offset\":4,\"i\":4}", "{\"_offset\":5,\"i\":5}");
+
+    EmbeddedChannel late = new EmbeddedChannel();
+    connect("old", late, 0);
+    hub.apply("old", Instructions.parse("{\"+\":[\"/r\"]}"));
+    assertThat(texts(late))
+        .as("offset 1 of /r was pushed out by 2, 4 and 5")
+        .containsExactly("{\"reset\":true}");
   }
 
   @Test
