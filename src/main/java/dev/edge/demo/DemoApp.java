@@ -1,6 +1,7 @@
 package dev.edge.demo;
 
 import dev.edge.sdk.EdgeWorker;
+import dev.edge.sdk.RealtimeEvent;
 import dev.edge.sdk.WorkerEnvironment;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,8 +23,9 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <p>Endpoints: {@code GET /} (HTML), {@code GET /hello}, {@code GET /bytes?n=N}, {@code GET
  * /sleep?ms=N}, {@code POST /echo}, {@code GET /worker} (JSON), {@code GET /crash}, and {@code GET
- * /headers} (the request headers as the worker received them, for proxy tests) and {@code GET
- * /redirect} (a 302 to {@code /hello}).
+ * /headers} (the request headers as the worker received them, for proxy tests), {@code GET
+ * /redirect} (a 302 to {@code /hello}), and the realtime chat: {@code GET /chat} (the page) and
+ * {@code POST /v1/realtime} (its WebSocket events, see {@link DemoRealtime}).
  */
 public final class DemoApp {
 
@@ -40,6 +42,7 @@ public final class DemoApp {
       "<!doctype html><html><head><meta charset=\"utf-8\"><title>edge demo</title></head>"
           + "<body><h1>edge demo app</h1><p>Served by an edge worker.</p>"
           + "<ul><li><a href=\"/hello\">/hello</a></li><li><a href=\"/worker\">/worker</a></li>"
+          + "<li><a href=\"/chat\">/chat</a> (realtime)</li>"
           + "<li><a href=\"/status\">/status</a></li></ul></body></html>\n";
 
   private final WorkerEnvironment env;
@@ -70,6 +73,9 @@ public final class DemoApp {
     if (path.equals("/echo") && method.equals(HttpMethod.POST)) {
       return echo(req, res);
     }
+    if (path.equals(RealtimeEvent.PATH) && method.equals(HttpMethod.POST)) {
+      return DemoRealtime.handle(req, res, query);
+    }
     if (path.equals("/upload") && method.equals(HttpMethod.POST)) {
       // reads the whole body before answering, as most apps do: "<bytes>\n"
       return req.receive()
@@ -86,6 +92,8 @@ public final class DemoApp {
             .sendString(Mono.just(PAGE));
       case "/hello":
         return text(res, HELLO);
+      case "/chat":
+        return DemoRealtime.chat(res);
       case "/bytes":
         return bytes(res, number(query, "n", 0, MAX_BYTES));
       case "/sleep":
@@ -168,7 +176,7 @@ public final class DemoApp {
     return res.sendString(events.startWith(": stream\n\n"), StandardCharsets.UTF_8);
   }
 
-  private static Publisher<Void> text(HttpServerResponse res, String body) {
+  static Publisher<Void> text(HttpServerResponse res, String body) {
     return res.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
         .sendString(Mono.just(body));
   }

@@ -1,6 +1,7 @@
 package dev.edge.demo;
 
 import dev.edge.sdk.EdgeWorker;
+import dev.edge.sdk.RealtimeEvent;
 import dev.edge.sdk.WorkerEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +27,28 @@ public final class DemoWarmup {
         HttpClient.create().remoteAddress(() -> EdgeWorker.unixAddress(socket.toString()));
     for (int i = 0; i < 20; i++) {
       for (String uri :
-          new String[] {"/ready", "/", "/hello", "/bytes?n=100000", "/worker", "/missing"}) {
+          new String[] {
+            "/ready", "/", "/hello", "/chat", "/bytes?n=100000", "/worker", "/missing"
+          }) {
         client.get().uri(uri).responseContent().aggregate().asString().defaultIfEmpty("").block();
       }
       client
           .post()
           .uri("/echo")
           .send(Mono.just(io.netty.buffer.Unpooled.wrappedBuffer(new byte[1024])))
+          .responseContent()
+          .aggregate()
+          .asString()
+          .block();
+      client
+          .headers(
+              headers ->
+                  headers
+                      .set(RealtimeEvent.FRAME_HEADER, "text")
+                      .set(RealtimeEvent.CLIENT_ID_HEADER, "0".repeat(32)))
+          .post()
+          .uri(RealtimeEvent.PATH + "?channels=/lobby")
+          .send(Mono.just(io.netty.buffer.Unpooled.wrappedBuffer("hi".getBytes())))
           .responseContent()
           .aggregate()
           .asString()

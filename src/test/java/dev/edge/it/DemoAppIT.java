@@ -37,6 +37,11 @@ class DemoAppIT {
 
     assertThat(edge.get("/hello").body()).isEqualTo("hello from edge\n");
 
+    HttpResponse<String> chat = edge.get("/chat");
+    assertThat(chat.statusCode()).isEqualTo(200);
+    assertThat(chat.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+    assertThat(chat.body()).contains("'/realtime?channels=/'");
+
     HttpResponse<String> bytes = edge.get("/bytes?n=100000");
     assertThat(bytes.statusCode()).isEqualTo(200);
     assertThat(bytes.body()).hasSize(100_000).matches("x+");
