@@ -6,6 +6,7 @@ import dev.edge.control.ControlEndpoint;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.RouteAction;
 import dev.edge.guard.RequestGuard;
+import dev.edge.hub.HubEvents;
 import dev.edge.hub.PublishEndpoint;
 import dev.edge.hub.RealtimeEndpoint;
 import dev.edge.observe.DashboardEndpoint;
@@ -102,6 +103,9 @@ public final class RequestPlanner {
       exchange.rejectionCounted();
       throw e;
     }
+    // Only the hub says which client and frame an event is: a client cannot claim to be one.
+    request.headers().remove(HubEvents.CLIENT_HEADER);
+    request.headers().remove(HubEvents.FRAME_HEADER);
     String rawPath = RequestPaths.pathOf(request.uri());
     if (challenges != null && rawPath.startsWith(HttpsRedirects.CHALLENGE_PREFIX)) {
       String answer =

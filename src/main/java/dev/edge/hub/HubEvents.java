@@ -29,16 +29,16 @@ import reactor.core.publisher.Mono;
  * X-Edge-Client-Id}. The app is looked up in the config active when the event is sent, so events
  * survive reloads and restarts; with no READY worker they wait in the queue.
  */
-final class HubEvents {
+public final class HubEvents {
 
   /** The path events are sent to. */
   static final String PATH = "/v1/realtime";
 
   /** The event's frame type, sent to the app. */
-  static final String FRAME_HEADER = "Sec-WebSocket-Frame";
+  public static final String FRAME_HEADER = "Sec-WebSocket-Frame";
 
   /** The client's id, sent to the app. */
-  static final String CLIENT_HEADER = "X-Edge-Client-Id";
+  public static final String CLIENT_HEADER = "X-Edge-Client-Id";
 
   /** The largest answer an app may give to one event. */
   static final int MAX_ANSWER_BYTES = 1024 * 1024;
