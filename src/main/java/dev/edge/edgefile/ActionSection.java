@@ -83,6 +83,15 @@ final class ActionSection {
   }
 
   private RouteAction app(Node node, String field) {
+    String id = appId(node, field);
+    return id == null ? null : new RouteAction.ToApp(id);
+  }
+
+  /**
+   * The id of an app declared under {@code apps:}, or null (reported, with the nearest id or the
+   * defined ones as the hint). Used by {@code app} actions and by a site's {@code realtime.app}.
+   */
+  String appId(Node node, String field) {
     String expected = "the id of an app defined under apps:";
     String id = Values.string(node, field, expected, problems);
     if (id == null) {
@@ -99,7 +108,7 @@ final class ActionSection {
       problems.value(node, field, expected, hint);
       return null;
     }
-    return new RouteAction.ToApp(id);
+    return id;
   }
 
   private RouteAction proxy(Node node, String field) {

@@ -23,8 +23,11 @@ public record EdgeConfig(
    * @param hosts lower-case host patterns: exact names, {@code *.example.com}, or {@code *}
    * @param routes in declaration order
    * @param tls the site's HTTPS settings, {@link SiteTls#NONE} when it has no {@code tls:}
+   * @param realtime the site's realtime hub settings, {@link SiteRealtime#NONE} when it has no
+   *     {@code realtime:}
    */
-  public record Site(String name, List<String> hosts, List<Route> routes, SiteTls tls) {}
+  public record Site(
+      String name, List<String> hosts, List<Route> routes, SiteTls tls, SiteRealtime realtime) {}
 
   /**
    * One route: which requests it takes and what it does with them.

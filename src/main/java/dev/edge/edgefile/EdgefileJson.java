@@ -12,8 +12,8 @@ import java.util.Map;
  * The normalized configuration as deterministic, pretty-printed JSON: keys in a fixed order, maps
  * in declaration order, durations as their shortest exact text ({@code 30s}), and paths under the
  * Edgefile's directory written as {@code ${EDGEFILE_DIR}/...}, so the output does not depend on
- * where the file lives. Used for golden files and {@code /status}. A site's {@code tls} and the
- * top-level {@code tls} appear only when they are set (unset values as null).
+ * where the file lives. Used for golden files and {@code /status}. A site's {@code tls} and {@code
+ * realtime} and the top-level {@code tls} appear only when they are set (unset values as null).
  */
 public final class EdgefileJson {
 
@@ -102,6 +102,19 @@ public final class EdgefileJson {
       tls.put("redirectHttp", site.tls().redirectHttp());
       out.put("tls", tls);
     }
+    if (!site.realtime().equals(SiteRealtime.NONE)) {
+      out.put("realtime", realtime(site.realtime()));
+    }
+    return out;
+  }
+
+  private static Map<String, Object> realtime(SiteRealtime realtime) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("path", realtime.path());
+    out.put("app", realtime.app());
+    out.put("history", realtime.history());
+    out.put(
+        "historyTtl", realtime.historyTtl() == null ? null : Values.format(realtime.historyTtl()));
     return out;
   }
 

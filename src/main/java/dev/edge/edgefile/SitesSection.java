@@ -10,8 +10,8 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * The {@code sites:} section: each site's hosts, timeouts, limits, buffering, TLS settings and
- * routes, and their conflicts.
+ * The {@code sites:} section: each site's hosts, timeouts, limits, buffering, TLS and realtime
+ * settings and routes, and their conflicts.
  */
 final class SitesSection {
 
@@ -86,7 +86,7 @@ final class SitesSection {
         Fields.read(
             entry.value(),
             "sites." + name,
-            List.of("hosts", "timeouts", "limits", "buffering", "tls", "routes"),
+            List.of("hosts", "timeouts", "limits", "buffering", "tls", "realtime", "routes"),
             "a site: a mapping with hosts and routes",
             problems);
     if (fields == null) {
@@ -97,6 +97,11 @@ final class SitesSection {
         fields.has("tls")
             ? TlsSection.site(fields.get("tls"), fields.field("tls"), hosts, baseDir, problems)
             : SiteTls.NONE;
+    SiteRealtime realtime =
+        fields.has("realtime")
+            ? RealtimeSection.site(
+                fields.get("realtime"), fields.field("realtime"), actions, problems)
+            : SiteRealtime.NONE;
     Timeouts timeouts =
         PoolSection.timeouts(fields.get("timeouts"), fields.field("timeouts"), problems);
     Limits limits = LimitsSection.read(fields.get("limits"), fields.field("limits"), problems);
@@ -106,6 +111,7 @@ final class SitesSection {
     Conflicts.shadowed(drafts, problems);
     if (hosts == null
         || tls == null
+        || realtime == null
         || drafts.isEmpty()
         || !drafts.stream().allMatch(RouteSection.Draft::ok)) {
       return null;
@@ -114,7 +120,7 @@ final class SitesSection {
     for (RouteSection.Draft draft : drafts) {
       routes.add(route(draft, timeouts, limits, buffering));
     }
-    return new EdgeConfig.Site(name, hosts, List.copyOf(routes), tls);
+    return new EdgeConfig.Site(name, hosts, List.copyOf(routes), tls, realtime);
   }
 
   private EdgeConfig.Route route(

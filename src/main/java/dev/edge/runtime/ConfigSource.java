@@ -16,6 +16,7 @@ import dev.edge.edgefile.Limits;
 import dev.edge.edgefile.PathPattern;
 import dev.edge.edgefile.Problem;
 import dev.edge.edgefile.RouteAction;
+import dev.edge.edgefile.SiteRealtime;
 import dev.edge.edgefile.SiteTls;
 import dev.edge.edgefile.Timeouts;
 import java.io.IOException;
@@ -162,7 +163,10 @@ public final class ConfigSource {
     return new EdgeConfig(
         1,
         Map.of(app.id(), app),
-        Map.of("default", new Site("default", List.of("*"), List.of(everything), SiteTls.NONE)),
+        Map.of(
+            "default",
+            new Site(
+                "default", List.of("*"), List.of(everything), SiteTls.NONE, SiteRealtime.NONE)),
         EdgeTls.NONE);
   }
 }

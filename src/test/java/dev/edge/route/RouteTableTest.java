@@ -14,6 +14,7 @@ import dev.edge.edgefile.HeaderRules;
 import dev.edge.edgefile.Limits;
 import dev.edge.edgefile.PathPattern;
 import dev.edge.edgefile.RouteAction;
+import dev.edge.edgefile.SiteRealtime;
 import dev.edge.edgefile.SiteTls;
 import dev.edge.edgefile.Timeouts;
 import java.time.Duration;
@@ -72,28 +73,32 @@ class RouteTableTest {
                 route("e-first", "/same/*", 5),
                 route("e-second", "/same/*", 5, "PUT"),
                 route("e-low-priority-number", "/same/*", 2, "DELETE")),
-            SiteTls.NONE));
+            SiteTls.NONE,
+            SiteRealtime.NONE));
     sites.put(
         "wild",
         new Site(
             "wild",
             List.of("*.example.com"),
             List.of(route("w-root", "/*", 0), route("w-docs", "/docs/*", 0)),
-            SiteTls.NONE));
+            SiteTls.NONE,
+            SiteRealtime.NONE));
     sites.put(
         "only-post",
         new Site(
             "only-post",
             List.of("post.test"),
             List.of(route("p-post", "/*", 0, "POST")),
-            SiteTls.NONE));
+            SiteTls.NONE,
+            SiteRealtime.NONE));
     sites.put(
         "any",
         new Site(
             "any",
             List.of("*"),
             List.of(route("c-root", "/*", 0), route("c-static", "/s/*", 0)),
-            SiteTls.NONE));
+            SiteTls.NONE,
+            SiteRealtime.NONE));
     return RouteTable.compile(new EdgeConfig(1, Map.of(), sites, EdgeTls.NONE));
   }
 
@@ -175,7 +180,8 @@ class RouteTableTest {
                         "s",
                         List.of("example.com"),
                         List.of(route("get", "/r/*", 0, "GET"), route("put", "/r/*", 0, "PUT")),
-                        SiteTls.NONE)),
+                        SiteTls.NONE,
+                        SiteRealtime.NONE)),
                 EdgeTls.NONE));
     assertThatThrownBy(() -> onlyExact.match("other.com", "/r/x", "GET"))
         .isInstanceOfSatisfying(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edge.edgefile.EdgeConfig;
 import dev.edge.edgefile.EdgeTls;
+import dev.edge.edgefile.SiteRealtime;
 import dev.edge.edgefile.SiteTls;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
@@ -116,7 +117,8 @@ class TlsCertificatesTest {
                     "shop",
                     List.of("shop.example", "*.shop.example"),
                     List.of(),
-                    new SiteTls(false, cert, key, true))),
+                    new SiteTls(false, cert, key, true),
+                    SiteRealtime.NONE)),
             EdgeTls.NONE);
     TlsCertificates certificates =
         new TlsCertificates(
@@ -148,7 +150,10 @@ class TlsCertificatesTest {
         Map.of(),
         hosts.length == 0
             ? Map.of()
-            : Map.of("web", new EdgeConfig.Site("web", List.of(hosts), List.of(), SiteTls.NONE)),
+            : Map.of(
+                "web",
+                new EdgeConfig.Site(
+                    "web", List.of(hosts), List.of(), SiteTls.NONE, SiteRealtime.NONE)),
         EdgeTls.NONE);
   }
 }
