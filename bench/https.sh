@@ -3,12 +3,12 @@
 # loopback only: GET /hello over HTTP/1.1 keep-alive (wrk), over h2 (h2load), and the rate of new
 # TLS connections, resumed (wrk, "Connection: close") and full handshakes (openssl s_time -new).
 #
-#   bench/https.sh                                   # defaults: 1 round, 10 s warm-up + 10 s per load
+#   bench/https.sh                                   # defaults: 1 round, 20 s warm-up + 10 s per load
 #   ROUNDS=3 bench/https.sh                          # the recorded run: 3 rounds, medians
 #   ROUNDS=1 WRK_DURATION=2s WARMUP_DURATION=2s PERF_MD=- bench/https.sh   # a quick check
 #
 # Duration: (warm-up + measured run) per load, 4 loads, 2 targets per round, plus starts: a default
-# round takes about 3 minutes, ROUNDS=3 about 9.
+# round takes about 4.5 minutes, ROUNDS=3 about 13.
 #
 # Certificate: one EC P-256 certificate for localhost (and 127.0.0.1), self-signed, made with
 # openssl in the temporary directory for this run and deleted with it; both targets serve it.
@@ -23,7 +23,8 @@
 #          "intermediate", the server's choice: TLS_AES_128_GCM_SHA256 first), a session cache
 #          (tickets on, nginx's default), proxying to one standalone demo worker on a Unix socket,
 #          upstream keepalive 32 and HTTP/1.1, doing the edge's job per request as bench/run.sh's
-#          nginx does (NGINX_JOB)
+#          nginx does (NGINX_JOB); keepalive_requests 1000000, as the edge has no limit of requests
+#          per connection (nginx's default, 1000, would stop h2load's clients, which do not reconnect)
 #
 # Loads, each after a warm-up of the same kind (WARMUP_DURATION), in this order (LOADS):
 #   h1      wrk -tT -cC -dD --latency https://127.0.0.1:P/hello: HTTP/1.1 keep-alive
@@ -47,7 +48,8 @@
 #   EDGE_OPTIONS         extra edge options, e.g. "--no-access-log" (default: none)
 #   WRK_THREADS WRK_CONNECTIONS WRK_DURATION   wrk and h2load threads, connections (h2load's
 #                        clients), duration (default 2, 32, 10s; durations in s)
-#   WARMUP_DURATION      warm-up per target and load (default 10s)
+#   WARMUP_DURATION      warm-up per target and load (default 20s: bench/run.sh's 10 s left the edge's
+#                        TLS path compiling, its 10 s warm-ups ran at half the rate measured after)
 #   H2_STREAMS           h2load's concurrent streams per connection (-m, default 10)
 #   HANDSHAKE_CLIENTS    parallel openssl s_time processes of the "full" load (default 8)
 #   LOADS                subset/order of "h1 h2 resume full" (default all)
@@ -74,7 +76,7 @@ EDGE_OPTIONS=${EDGE_OPTIONS:-}
 WRK_THREADS=${WRK_THREADS:-2}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 WRK_DURATION=${WRK_DURATION:-10s}
-WARMUP_DURATION=${WARMUP_DURATION:-10s}
+WARMUP_DURATION=${WARMUP_DURATION:-20s}
 H2_STREAMS=${H2_STREAMS:-10}
 HANDSHAKE_CLIENTS=${HANDSHAKE_CLIENTS:-8}
 LOADS=${LOADS:-"h1 h2 resume full"}
@@ -338,6 +340,9 @@ $temps
         ssl_prefer_server_ciphers on;
         ssl_session_cache shared:SSL:10m;
         ssl_session_timeout 1d;
+        # nginx closes a connection after 1000 requests by default (HTTP/1.1 and h2 alike); h2load
+        # does not reconnect, so its clients would stop there. The edge has no such limit.
+        keepalive_requests 1000000;
         location / {
             proxy_pass http://worker;
             proxy_http_version 1.1;
@@ -654,7 +659,7 @@ REPORT=$TMP/report.md
   echo "- Certificate (both targets, made for the run): $CERT_TEXT"
   for target in $TARGETS; do echo "- What an OpenSSL client negotiates with $target: ${TLS_SEEN[$target]:-?}"; done
   echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --bind-address=127.0.0.1 --workers=1 --https-port=P --http-port=Q --cert=CERT --key=KEY --cert-dir=TMP${EDGE_OPTIONS:+ $EDGE_OPTIONS}\` (JDK TLS provider; metrics and access log on unless listed; its worker under \`${EDGE_SCHEDULING:-?}\` scheduling)"
-  echo "- nginx: 1 worker process, \`listen ... ssl$H2_LISTEN\`${H2_ON:+ and \`$H2_ON\`}, \`ssl_protocols TLSv1.2 TLSv1.3\`, the edge's cipher order with the server's choice (\`ssl_conf_command Ciphersuites $NGINX_SUITES\`, \`ssl_prefer_server_ciphers on\`), \`ssl_session_cache shared:SSL:10m\`, \`ssl_session_timeout 1d\`, tickets on; $NGINX_JOB_TEXT; upstream: one standalone demo worker on a Unix socket, \`keepalive 32\`, HTTP/1.1 (worker scheduling \`$STANDALONE_SCHEDULING\`)"
+  echo "- nginx: 1 worker process, \`listen ... ssl$H2_LISTEN\`${H2_ON:+ and \`$H2_ON\`}, \`ssl_protocols TLSv1.2 TLSv1.3\`, the edge's cipher order with the server's choice (\`ssl_conf_command Ciphersuites $NGINX_SUITES\`, \`ssl_prefer_server_ciphers on\`), \`ssl_session_cache shared:SSL:10m\`, \`ssl_session_timeout 1d\`, tickets on, \`keepalive_requests 1000000\` (the default 1000 ends a connection after 1000 requests, which h2load does not survive: its clients stop; the edge has no limit); $NGINX_JOB_TEXT; upstream: one standalone demo worker on a Unix socket, \`keepalive 32\`, HTTP/1.1 (worker scheduling \`$STANDALONE_SCHEDULING\`)"
   echo "- Worker JVM options (both): \`$WORKER_JAVA_OPTIONS\`$( ((${#ARCHIVE_OPTS[@]})) && echo " plus the class-data archive")"
   echo "- Loads, \`GET /hello\`, each after a ${WARMUP_S} s warm-up of the same kind, measured ${DURATION_S} s: \`wrk -t$WRK_THREADS -c$WRK_CONNECTIONS --latency\` (HTTP/1.1 keep-alive); \`h2load -t$WRK_THREADS -c$WRK_CONNECTIONS -m$H2_STREAMS\` (h2; p50/p99 from its per-request log, \`--log-file\`, as h2load prints only min/max/mean/sd); the same wrk with \`-H 'Connection: close'\` (a new connection per request; wrk resumes the TLS session each time); $HANDSHAKE_CLIENTS \`openssl s_time -new -www /hello\` in parallel (a full handshake per connection, HTTP/1.0; the rate is all their connections over the run's wall time)"
   echo "- Targets run one after another, each alone$( ((ROUNDS == 1)) || echo "; $ROUNDS rounds, alternating, each target started afresh per round; figures are medians over the rounds")"
@@ -668,6 +673,10 @@ REPORT=$TMP/report.md
   echo "### edge/nginx$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)")"
   echo
   echo "$RATIOS"
+  echo "The clients share the cores with the proxies: where a client's CPU exceeds nginx's (every round's"
+  echo "CPU is in the history file), nginx's rate is bounded by the client and edge/nginx per request or"
+  echo "connection CPU is the fairer comparison."
+  echo
   if [[ -n $ERRORS ]]; then
     echo "Errors (non-2xx, socket errors, failed clients): $ERRORS."
     echo

@@ -17,19 +17,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>On a violation it forwards the complete requests before the bad one, drops the rest and lets
  * the {@link ResponseTracker} answer once the earlier responses are out (no body for a possible
- * {@code HEAD}). Bytes after a connection's last request ({@code Connection: close}, HTTP/1.0
- * without keep-alive, a response that closes) are dropped as they arrive, never answered. It also
- * runs the header timeout (from the connection's start for the first request, from a request's
- * first byte for later ones; while a head is incomplete it keeps reading by itself, since the codec
- * has seen nothing to ask for more), the body idle timeout (only while the edge is actually asking
- * for bytes, and not while a client waits for {@code 100 Continue}), the request deadline (a whole
- * request, head and body, from its first byte: a body dribbled a byte at a time never resets it;
- * past it, {@code 408} when nothing was answered yet, and close) and the keep-alive idle timeout
- * (from the moment every request so far is answered, or the connection opened, until the next byte
- * arrives).
- *
- * <p>The timeouts share one timer per connection, moved only when it fires (a request costs a clock
- * read, not a timer). All state is confined to the channel's event loop.
+ * {@code HEAD}). Bytes after a connection's last request are dropped, never answered. It also runs
+ * the header timeout (from the connection's start, then from a request's first byte; it reads by
+ * itself while a head is incomplete), the body idle timeout (only while the edge asks for bytes,
+ * not while a client waits for {@code 100 Continue}), the request deadline (head and body from the
+ * first byte; past it {@code 408} if nothing was answered, and close) and the keep-alive idle
+ * timeout (from every request answered, or the connection opening, to the next byte). They share
+ * one timer per connection, moved only when it fires. All state is confined to the event loop.
  */
 final class GuardHandler extends ChannelDuplexHandler {
 
@@ -175,31 +169,42 @@ final class GuardHandler extends ChannelDuplexHandler {
     stop(); // nothing more is read: no timer, no held bytes
   }
 
-  /** Scans pending bytes not scanned yet; rejects, or updates the timers. */
+  /** Scans pending bytes; rejects, or updates the timers (an answered upgrade does not pause). */
   private void scanPending() {
-    long offset = forwarded;
-    Rejection rejection = null;
-    for (ByteBuf buf : pending) {
-      long end = offset + buf.readableBytes();
-      if (end > scanned) {
-        int from = buf.readerIndex() + (int) (scanned - offset);
-        rejection = scanner.scan(buf, from, buf.writerIndex(), scanned);
-        if (rejection != null) {
-          break;
-        }
-        if (scanner.paused() || scanner.closed()) {
-          scanned = scanner.messageStart();
-          break;
-        }
-        scanned = end;
-      }
-      offset = end;
+    Rejection rejection = scanOnce();
+    while (rejection == null
+        && scanner.paused()
+        && tracker != null
+        && tracker.responsesDone() >= scanner.messageIndex()) {
+      scanner.resume();
+      rejection = scanOnce();
     }
     if (rejection != null) {
       reject(rejection);
     } else {
       updateTimers(System.nanoTime());
     }
+  }
+
+  private Rejection scanOnce() {
+    long offset = forwarded;
+    for (ByteBuf buf : pending) {
+      long end = offset + buf.readableBytes();
+      if (end > scanned) {
+        int from = buf.readerIndex() + (int) (scanned - offset);
+        Rejection rejection = scanner.scan(buf, from, buf.writerIndex(), scanned);
+        if (rejection != null) {
+          return rejection;
+        }
+        if (scanner.paused() || scanner.closed()) {
+          scanned = scanner.messageStart();
+          return null;
+        }
+        scanned = end;
+      }
+      offset = end;
+    }
+    return null;
   }
 
   private void updateTimers(long now) {

@@ -51,6 +51,12 @@ final class ResponseTracker extends ChannelDuplexHandler {
 
   private long requestsUp;
   private long responsesDone;
+
+  /** Final responses completed on this connection so far. */
+  long responsesDone() {
+    return responsesDone;
+  }
+
   private boolean responseStarted;
   private boolean informational;
   private boolean closeAfterResponse;
