@@ -208,10 +208,13 @@ public class EdgeWiring {
     if (options.metrics()) {
       realtime.register(registry);
     }
+    realtime.configure(reloader.active().config());
     events.subscribe(
         (event, fields) -> {
           if (event == Event.SHUTDOWN_START) {
             realtime.hub().closeAll(1001, "the edge is shutting down");
+          } else if (event == Event.CONFIG_APPLIED) {
+            realtime.configure(reloader.active().config());
           }
         });
     EdgePipeline.BuiltIns builtIns =

@@ -3,8 +3,10 @@ package dev.edge;
 import dev.edge.EdgeException.Reason;
 import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
+import dev.edge.edgefile.EdgeConfig;
 import dev.edge.edgefile.EdgeConfig.Route;
 import dev.edge.edgefile.RouteAction;
+import dev.edge.edgefile.SiteRealtime;
 import dev.edge.guard.RequestGuard;
 import dev.edge.hub.HubEvents;
 import dev.edge.hub.PublishEndpoint;
@@ -142,16 +144,19 @@ public final class RequestPlanner {
             ? -1
             : routeLimits.enforce(route, request.client(), request.headers(), responseHeaders);
     RouteAction action = route.action();
+    if (realtimePath != null && RealtimeEndpoint.isUpgrade(request.method(), request.headers())) {
+      String hubApp = hubApp(snapshot, match, rawPath);
+      if (hubApp != null) {
+        exchange.routed(route.field(), hubApp);
+        return new Plan.ToHub(route, hubApp);
+      }
+    }
     if (action instanceof RouteAction.ToApp app) {
       exchange.routed(route.field(), app.app());
       AppRuntime runtime = snapshot.apps().get(app.app());
       if (runtime == null) {
         throw new EdgeException(
             Reason.WORKER_UNAVAILABLE, "app " + app.app() + " is not running in this config");
-      }
-      if (rawPath.equals(realtimePath)
-          && RealtimeEndpoint.isUpgrade(request.method(), request.headers())) {
-        return new Plan.ToHub(route, app.app());
       }
       return new Plan.ToApp(route, app, runtime, maxBody);
     }
@@ -163,6 +168,23 @@ public final class RequestPlanner {
       return new Plan.ToStatic(route, target, rawRemainder(rawPath, match));
     }
     return new Plan.ToRedirect(route, (RouteAction.Redirect) action);
+  }
+
+  /**
+   * The app whose realtime hub a WebSocket upgrade to {@code rawPath} joins, or null when the path
+   * is not the site's realtime path ({@code realtime: {path}}, else {@code --realtime-path}): the
+   * site's {@code realtime: {app}}, else the app its matched route goes to.
+   */
+  private String hubApp(ActiveConfig snapshot, RouteMatch match, String rawPath) {
+    EdgeConfig.Site site = snapshot.config().sites().get(match.site());
+    SiteRealtime realtime = site == null ? SiteRealtime.NONE : site.realtime();
+    if (!rawPath.equals(realtime.path() != null ? realtime.path() : realtimePath)) {
+      return null;
+    }
+    if (realtime.app() != null) {
+      return snapshot.apps().containsKey(realtime.app()) ? realtime.app() : null;
+    }
+    return match.route().action() instanceof RouteAction.ToApp app ? app.app() : null;
   }
 
   /** Whether {@code rawPath} is one of the endpoints the edge answers itself, on every host. */

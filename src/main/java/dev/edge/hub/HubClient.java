@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * closed with {@code 1013} and a reason, so no event is dropped silently.
  */
 final class HubClient {
+
+  /** The longest a close frame may wait behind unwritten messages before the socket is closed. */
+  static final java.time.Duration CLOSE_GRACE = java.time.Duration.ofSeconds(1);
 
   /** One event for the app. */
   record Event(String frame, byte[] body) {}
@@ -118,13 +122,20 @@ final class HubClient {
     return channel.isActive() && !closing.get();
   }
 
-  /** Closes the connection with {@code status} and {@code reason} (once). */
+  /**
+   * Closes the connection with {@code status} and {@code reason} (once): the close frame goes out
+   * behind what is queued, and the connection closes once it is written, or after {@link
+   * #CLOSE_GRACE} at the latest (a client that does not read never takes it).
+   */
   void close(int status, String reason) {
     if (closing.compareAndSet(false, true)) {
       String text = reason.length() > 120 ? reason.substring(0, 120) : reason;
       channel
           .writeAndFlush(new CloseWebSocketFrame(new WebSocketCloseStatus(status, text)))
           .addListener(done -> channel.close());
+      channel
+          .eventLoop()
+          .schedule(() -> channel.close(), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -3,6 +3,8 @@ package dev.edge.hub;
 import dev.edge.ExchangeRecorder;
 import dev.edge.config.Realtime;
 import dev.edge.control.AdminAccess;
+import dev.edge.edgefile.EdgeConfig;
+import dev.edge.edgefile.SiteRealtime;
 import dev.edge.proxy.WorkerForwarder;
 import dev.edge.runtime.ActiveConfig;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -46,6 +48,28 @@ public final class RealtimeHub {
   /** Answers {@code GET <realtime-path>/presence}. */
   public Mono<Void> presence(HttpServerRequest req, HttpServerResponse res) {
     return presence.serve(req, res);
+  }
+
+  /**
+   * Takes the history settings from {@code config}: channels are edge-wide, so they keep the most
+   * messages, for the longest time, any site asks for ({@code realtime: {history, historyTtl}}).
+   */
+  public void configure(EdgeConfig config) {
+    int most = 0;
+    java.time.Duration longest = null;
+    boolean forever = false;
+    for (EdgeConfig.Site site : config.sites().values()) {
+      SiteRealtime realtime = site.realtime();
+      if (realtime.history() > 0) {
+        most = Math.max(most, realtime.history());
+        if (realtime.historyTtl() == null) {
+          forever = true;
+        } else if (longest == null || realtime.historyTtl().compareTo(longest) > 0) {
+          longest = realtime.historyTtl();
+        }
+      }
+    }
+    hub.keepHistory(most, forever ? null : longest);
   }
 
   /** Where clients connect ({@code --realtime-path}). */
