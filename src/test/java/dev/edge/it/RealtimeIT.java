@@ -216,6 +216,44 @@ class RealtimeIT {
   }
 
   @Test
+  void withASecretPublishNeedsTheBearerTokenFromAnywhere() throws Exception {
+    String secret = "s3cret-publish-token-0123";
+    try (EdgeProcess secured =
+        EdgeProcess.startReady(
+            1, "--workers=1", "--publish-secret=" + secret, "--trusted-proxies=127.0.0.1/32")) {
+      java.util.function.Function<String[], HttpResponse<String>> send =
+          headers -> {
+            try {
+              HttpRequest.Builder request =
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + secured.port() + "/publish"))
+                      .timeout(Duration.ofSeconds(20))
+                      .POST(HttpRequest.BodyPublishers.ofString("{\"@\":\"/x\",\"a\":1}"));
+              if (headers.length > 0) {
+                request.headers(headers);
+              }
+              return secured.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+          };
+      HttpResponse<String> none = send.apply(new String[0]);
+      assertThat(none.statusCode()).as("no token, even from loopback").isEqualTo(401);
+      assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+      assertThat(none.body()).contains("\"reason\":\"unauthorized\"");
+      assertThat(
+              send.apply(new String[] {"Authorization", "Bearer wrong-token-000000000"})
+                  .statusCode())
+          .isEqualTo(401);
+      HttpResponse<String> right =
+          send.apply(
+              new String[] {"Authorization", "Bearer " + secret, "X-Forwarded-For", "203.0.113.9"});
+      assertThat(right.statusCode()).as("the token works from anywhere").isEqualTo(200);
+      assertThat(right.body()).isEqualTo("{\"recipients\":0}");
+    }
+  }
+
+  @Test
   void diagnosticsCountTheHub() throws Exception {
     JsonNode realtime = EdgeProcess.JSON.readTree(edge.get("/diagnostics").body()).get("realtime");
     assertThat(realtime.propertyNames())
