@@ -197,16 +197,7 @@ public final class AcmeRenewals implements AutoCloseable {
           certificates.acme(name, current, trigger);
         }
       } catch (IOException e) {
-        events.emit(
-            Event.CERT_FAILED,
-            "source",
-            "acme",
-            "domain",
-            name,
-            "reason",
-            "the stored certificate cannot be read: " + e.getMessage(),
-            "trigger",
-            trigger);
+        storeFailed("the stored certificate cannot be read: " + e.getMessage(), "trigger", trigger);
       }
     }
 
@@ -299,19 +290,16 @@ public final class AcmeRenewals implements AutoCloseable {
         store.save(name, issued);
       } catch (IOException e) {
         lastError = "served, but not stored in " + store.location() + ": " + e.getMessage();
-        events.emit(
-            Event.CERT_FAILED,
-            "source",
-            "acme",
-            "domain",
-            name,
-            "reason",
-            lastError,
-            "stage",
-            "store");
+        storeFailed(lastError, "stage", "store");
       }
       Instant renewAt = RenewalPolicy.renewAt(fresh.leaf(), client.suggestedRenewal(fresh.leaf()));
       lookAt(RenewalPolicy.nextLook(now(), renewAt));
+    }
+
+    /** {@code cert_failed} for the store (not an order): no retry is scheduled by it. */
+    private void storeFailed(String reason, String key, String value) {
+      events.emit(
+          Event.CERT_FAILED, "source", "acme", "domain", name, "reason", reason, key, value);
     }
 
     private void failed(String reason) {
