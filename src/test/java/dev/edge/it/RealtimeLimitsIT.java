@@ -1,0 +1,102 @@
+package dev.edge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The hub's per-client limits: frame size, message rate, clients per address and in all, pings. */
+class RealtimeLimitsIT {
+
+  @Test
+  void eachLimitClosesOrRefusesWithItsOwnStatus() throws Exception {
+    try (EdgeProcess edge =
+        EdgeProcess.startReady(
+            1,
+            "--workers=1",
+            "--realtime-max-frame-kb=1",
+            "--realtime-message-rate=5",
+            "--realtime-max-per-address=2",
+            "--realtime-max-clients=3",
+            "--realtime-ping-ms=300")) {
+      int port = edge.port();
+      try (WsClient big = WsClient.connect(port, "?channels=/a")) {
+        big.send("x".repeat(2000));
+        assertThat(big.closed.get(10, TimeUnit.SECONDS)).startsWith("1009 ");
+      }
+      try (WsClient chatty = WsClient.connect(port, "?channels=/a")) {
+        for (int i = 0; i < 20 && !chatty.closed.isDone(); i++) {
+          try {
+            chatty.send("m" + i);
+          } catch (ExecutionException e) {
+            break; // closed while sending
+          }
+        }
+        assertThat(chatty.closed.get(10, TimeUnit.SECONDS))
+            .isEqualTo("1008 more than 5 messages per second");
+      }
+      awaitClients(edge, 0);
+      try (WsClient one = WsClient.connect(port, "");
+          WsClient two = WsClient.connect(port, "")) {
+        awaitClients(edge, 2);
+        assertThat(refusal(port)).as("a third client from one address").isEqualTo(429);
+      }
+      awaitClients(edge, 0);
+      try (java.net.Socket silent = new java.net.Socket("127.0.0.1", port)) {
+        silent
+            .getOutputStream()
+            .write(
+                ("GET /realtime HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        silent.setSoTimeout(10_000);
+        awaitClients(edge, 1);
+        long started = System.nanoTime();
+        byte[] all = silent.getInputStream().readAllBytes(); // pings, then the close, then EOF
+        assertThat(new String(all, java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as("a client that never answers pings is closed")
+            .contains("no answer to pings");
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(10);
+      }
+      awaitClients(edge, 0);
+    }
+  }
+
+  private static int refusal(int port) throws Exception {
+    try {
+      HttpClient.newHttpClient()
+          .newWebSocketBuilder()
+          .buildAsync(
+              URI.create("ws://127.0.0.1:" + port + "/realtime"), new WebSocket.Listener() {})
+          .join()
+          .abort();
+      return 101;
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof WebSocketHandshakeException refused) {
+        HttpResponse<?> response = refused.getResponse();
+        return response.statusCode();
+      }
+      throw e;
+    }
+  }
+
+  private static void awaitClients(EdgeProcess edge, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (EdgeProcess.JSON
+            .readTree(edge.get("/diagnostics").body())
+            .at("/realtime/clients")
+            .asInt()
+        != count) {
+      assertThat(System.nanoTime()).as("%d realtime clients", count).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+}
