@@ -3,7 +3,8 @@
 // Every server string goes into the page as a text node or an attribute value (el(), textContent),
 // never as HTML. Test hooks: data-app, data-workers-ready, data-worker-count on each app card,
 // data-worker on each worker row, data-points on each chart, data-polls on <body>, #error[hidden]
-// when all is well, data-https on #certificates and data-cert on each certificate row.
+// when all is well, data-https on #certificates and data-cert on each certificate row,
+// data-hub on #realtime and data-realtime (plus data-grew on the failure counts) on its tiles.
 'use strict';
 
 (function () {
@@ -18,6 +19,7 @@
   const overall = [];
   const perApp = new Map();
   let previous = null;
+  let hubNow = null;
   let polls = 0;
 
   // ---- DOM helpers -------------------------------------------------------------------------
@@ -78,13 +80,18 @@
 
   // ---- samples -----------------------------------------------------------------------------
 
-  // One point of a series: the request rate from the counter's growth since the last poll
-  // (none on the first poll or after a counter reset), latencies in ms, and the two gauges.
+  // A counter's growth per second since the last poll: none on the first poll or after a
+  // counter reset (the edge restarted).
+  function perSecond(value, lastValue, t, lastT) {
+    const grew = has(value) && has(lastValue) && value >= lastValue && t > lastT;
+    return grew ? (value - lastValue) / ((t - lastT) / 1000) : null;
+  }
+
+  // One point of a series: the request rate, latencies in ms, and the two gauges.
   function sample(t, requests, lastRequests, lastT, latency, inflight, queue) {
-    const grew = has(requests) && has(lastRequests) && requests >= lastRequests && t > lastT;
     return {
       t,
-      rate: grew ? (requests - lastRequests) / ((t - lastT) / 1000) : null,
+      rate: perSecond(requests, lastRequests, t, lastT),
       p50: ms(latency && latency.p50),
       p99: ms(latency && latency.p99),
       inflight: has(inflight) ? inflight : null,
@@ -97,11 +104,31 @@
     while (series.length > 0 && series[0].t < point.t - WINDOW_MS) series.shift();
   }
 
+  // The realtime hub's counters now and, from the last poll's, the rates of messages in and
+  // deliveries and which failure counts grew; null when the document has no realtime section.
+  const HUB_FAILURES = ['dropped', 'slowConsumers', 'eventFailures'];
+
+  function hubSample(realtime, last, t, lastT) {
+    if (!realtime || typeof realtime !== 'object' || Array.isArray(realtime)) return null;
+    const before = last || {};
+    const grew = {};
+    for (const key of HUB_FAILURES) {
+      grew[key] = has(realtime[key]) && has(before[key]) && realtime[key] > before[key];
+    }
+    return {
+      counts: realtime,
+      messageRate: perSecond(realtime.messages, before.messages, t, lastT),
+      deliveryRate: perSecond(realtime.deliveries, before.deliveries, t, lastT),
+      grew,
+    };
+  }
+
   function record(doc, t) {
     const metrics = doc.metrics || {};
     const gauges = doc.gauges || {};
     const apps = new Map((doc.apps || []).map((app) => [app.id, app]));
-    const last = previous || { t: 0, total: null, apps: new Map() };
+    const last = previous || { t: 0, total: null, apps: new Map(), realtime: null };
+    hubNow = hubSample(doc.realtime, last.realtime, t, last.t);
     keep(overall, sample(t, metrics.requests, last.total, last.t, metrics.latency,
       gauges.inflight, gauges.queueDepth));
     for (const id of [...perApp.keys()]) {
@@ -116,6 +143,7 @@
       t,
       total: metrics.requests,
       apps: new Map([...apps].map(([id, app]) => [id, app.requests])),
+      realtime: hubNow ? hubNow.counts : null,
     };
   }
 
@@ -351,10 +379,58 @@
         el('tbody', {}, rows)));
   }
 
+  // ---- realtime hub ------------------------------------------------------------------------
+
+  // The hub's statistics are the realtime section of the same /diagnostics document: clients and
+  // channels now, messages in and deliveries per second between the last two polls, and totals
+  // since start. A failure count that grew since the last poll is highlighted (data-grew).
+  function hubTile(name, label, value, extra) {
+    return el('span', Object.assign({ 'data-realtime': name }, extra || {}),
+      label + ' ', el('b', {}, value));
+  }
+
+  function hubRate(name, label, rate, total) {
+    return hubTile(name, label, has(rate) ? `${decimal(rate)} /s` : '–',
+      { title: `${count(total)} since start` });
+  }
+
+  function hubFailure(name, label, hub) {
+    const grew = hub.grew[name];
+    return hubTile(name, label, count(hub.counts[name]), {
+      'data-grew': grew,
+      title: grew ? 'grew since the last poll' : null,
+    });
+  }
+
+  function renderRealtime() {
+    const card = document.getElementById('realtime');
+    const hub = hubNow;
+    card.dataset.hub = hub ? 'on' : 'off';
+    const head = (...tiles) => el('div', { class: 'card-head' }, el('h2', {}, 'Realtime'),
+      el('div', { class: 'tiles' }, tiles));
+    if (!hub) {
+      card.replaceChildren(head(), el('p', { id: 'realtime-off', class: 'muted' },
+        'realtime hub not available'));
+      return;
+    }
+    const c = hub.counts;
+    card.replaceChildren(head(
+      hubTile('clients', 'clients', count(c.clients)),
+      hubTile('groups', 'channels', count(c.groups)),
+      hubRate('messages', 'messages in', hub.messageRate, c.messages),
+      hubRate('deliveries', 'deliveries', hub.deliveryRate, c.deliveries),
+      hubTile('connections', 'connections', count(c.connections)),
+      hubTile('published', 'published', count(c.published)),
+      hubFailure('dropped', 'dropped', hub),
+      hubFailure('slowConsumers', 'slow consumers', hub),
+      hubFailure('eventFailures', 'event failures', hub)));
+  }
+
   function render(doc) {
     renderSummary(doc);
     renderOverall(doc);
     document.getElementById('apps').replaceChildren(...(doc.apps || []).map(appCard));
+    renderRealtime();
     renderCertificates(doc);
     document.getElementById('updated').textContent = 'Updated ' + new Date().toLocaleTimeString('en-GB') + '.';
   }

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,13 +24,14 @@ import tools.jackson.databind.JsonNode;
  * The dashboard in a real browser: headless Chromium opens {@code /_edge/}, lets it poll {@code
  * /diagnostics} for some seconds of virtual time, and the test reads the DOM it rendered: one card
  * per app with its READY count, a worker table with one row per worker, charts with points, no
- * error, and the certificates panel (the edge's dev certificate; "HTTPS is off" on the stub). A
- * second run keeps a screenshot in {@code target/it-screenshots/dashboard.png} (the one in {@code
- * docs/edge/dashboard.png} is a copy of it).
+ * error, the realtime panel (the hub's counts, rates and failures; "realtime hub not available" on
+ * a stub without it) and the certificates panel (the edge's dev certificate; "HTTPS is off" on the
+ * stub). A second run keeps a screenshot in {@code target/it-screenshots/dashboard.png} (the one in
+ * {@code docs/edge/dashboard.png} is a copy of it).
  *
  * <p>The first test opens the page on a real edge with the demo app; the others use {@link
  * DiagnosticsStub} for shapes a single demo edge cannot show (several apps, a worker starting, a
- * refused {@code /diagnostics}).
+ * busy realtime hub, a refused {@code /diagnostics}).
  */
 class DashboardIT {
 
@@ -54,11 +56,13 @@ class DashboardIT {
       }
       Map<String, Expected> apps = new LinkedHashMap<>();
       apps.put("demo", new Expected(2, 2));
-      JsonNode certificates =
-          EdgeProcess.JSON.readTree(edge.get("/diagnostics").body()).get("tls").get("certificates");
+      JsonNode diagnostics = EdgeProcess.JSON.readTree(edge.get("/diagnostics").body());
+      JsonNode certificates = diagnostics.get("tls").get("certificates");
+      JsonNode realtime = diagnostics.get("realtime");
       Instant from = Instant.now();
       Dom dom = assertDashboard(chromium, edge.uri("/_edge/"), apps);
       assertDevCertificateRow(dom, certificates, from, Instant.now().plus(BUDGET));
+      assertIdleHub(dom, realtime);
       assertThat(edge.lines("GET /diagnostics").size())
           .as("the page polled /diagnostics")
           .isGreaterThanOrEqualTo(3);
@@ -84,7 +88,56 @@ class DashboardIT {
       assertThat(dom.textOf("https-off"))
           .isEqualTo("HTTPS is off: the edge serves no certificates.");
       assertThat(dom.rows("data-cert")).isEmpty();
+      assertThat(dom.byId("realtime").attrs())
+          .as("the stub's /diagnostics has no realtime section")
+          .containsEntry("data-hub", "off");
+      assertThat(dom.textOf("realtime-off")).isEqualTo("realtime hub not available");
+      assertThat(dom.tiles("data-realtime")).isEmpty();
       assertThat(stub.calls()).as("the page polled /diagnostics").isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  /**
+   * A busy hub, from a stub whose realtime counters grow on every poll: rates per second between
+   * polls, totals as counts, and the failure counts that grew since the last poll highlighted.
+   */
+  @Test
+  void drawsTheRealtimeHubWithRatesAndGrowingFailures() throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.find();
+    try (DiagnosticsStub stub = new DiagnosticsStub(DiagnosticsStub.Mode.REALTIME)) {
+      Map<String, Expected> apps = new LinkedHashMap<>();
+      apps.put("web", new Expected(2, 2));
+      apps.put("api", new Expected(2, 3));
+      Dom dom = assertDashboard(chromium, stub.uri("/_edge/"), apps);
+      assertThat(dom.byId("realtime").attrs()).containsEntry("data-hub", "on");
+      Map<String, Dom.Tile> tiles = dom.tiles("data-realtime");
+      assertThat(tiles.keySet())
+          .containsExactly(
+              "clients",
+              "groups",
+              "messages",
+              "deliveries",
+              "connections",
+              "published",
+              "dropped",
+              "slowConsumers",
+              "eventFailures");
+      assertThat(tiles.get("clients").text()).isEqualTo("clients 3");
+      assertThat(tiles.get("groups").text()).isEqualTo("channels 2");
+      assertThat(tiles.get("connections").value()).isEqualTo("11");
+      assertThat(tiles.get("published").value()).isEqualTo("1,234");
+      assertThat(tiles.get("slowConsumers").value()).isEqualTo("1");
+      // 30 messages and 90 deliveries a poll, polls 2 s apart in virtual time (a little more
+      // when a fetch takes virtual time): about 15 and 45 per second, never 0 or none.
+      assertThat(rate(tiles.get("messages"))).isBetween(10.0, 15.0);
+      assertThat(rate(tiles.get("deliveries"))).isBetween(30.0, 45.0);
+      int calls = stub.calls();
+      assertThat(Integer.parseInt(tiles.get("dropped").value().replace(",", "")))
+          .as("dropped grows by one a call")
+          .isBetween(3, calls);
+      assertThat(tiles.get("dropped").attrs()).containsEntry("data-grew", "true");
+      assertThat(tiles.get("eventFailures").attrs()).containsEntry("data-grew", "true");
+      assertThat(tiles.get("slowConsumers").attrs()).containsEntry("data-grew", "false");
     }
   }
 
@@ -207,6 +260,40 @@ class DashboardIT {
         .containsExactly(UTC.format(Instant.parse(dev.get("nextRenewal").asString())), "–");
   }
 
+  /**
+   * A real edge nobody opened a realtime connection to: the panel shows exactly {@code 0} clients
+   * and {@code 0} channels, no messages or deliveries per second, and the totals {@code
+   * /diagnostics} reports, none highlighted.
+   */
+  static void assertIdleHub(Dom dom, JsonNode realtime) {
+    assertThat(realtime).as("/diagnostics has a realtime section").isNotNull();
+    assertThat(realtime.get("clients").asLong()).isZero();
+    assertThat(realtime.get("groups").asLong()).isZero();
+    assertThat(dom.byId("realtime").attrs()).containsEntry("data-hub", "on");
+    Map<String, Dom.Tile> tiles = dom.tiles("data-realtime");
+    assertThat(tiles.get("clients").value()).isEqualTo("0");
+    assertThat(tiles.get("groups").value()).isEqualTo("0");
+    assertThat(tiles.get("clients").text()).isEqualTo("clients 0");
+    assertThat(tiles.get("groups").text()).isEqualTo("channels 0");
+    assertThat(tiles.get("messages").value()).isEqualTo("0 /s");
+    assertThat(tiles.get("deliveries").value()).isEqualTo("0 /s");
+    for (String total :
+        List.of("connections", "published", "dropped", "slowConsumers", "eventFailures")) {
+      assertThat(tiles.get(total).value())
+          .as(total)
+          .isEqualTo(String.format(Locale.US, "%,d", realtime.get(total).asLong()));
+    }
+    for (String failure : List.of("dropped", "slowConsumers", "eventFailures")) {
+      assertThat(tiles.get(failure).attrs()).as(failure).containsEntry("data-grew", "false");
+    }
+  }
+
+  /** The number of a rate tile ("12.5 /s"). */
+  private static double rate(Dom.Tile tile) {
+    assertThat(tile.value()).as(tile.attrs().get("data-realtime")).endsWith(" /s");
+    return Double.parseDouble(tile.value().substring(0, tile.value().length() - 3));
+  }
+
   private static String daysLeft(Instant notAfter, Instant at) {
     return Math.floorDiv(notAfter.toEpochMilli() - at.toEpochMilli(), 86_400_000L) + " d";
   }
@@ -244,6 +331,8 @@ class DashboardIT {
     private static final Pattern ATTR = Pattern.compile("([^\\s=>/]+)(?:=\"([^\"]*)\")?");
     private static final Pattern ROW = Pattern.compile("<tr\\b([^>]*)>(.*?)</tr>", Pattern.DOTALL);
     private static final Pattern CELL = Pattern.compile("<td\\b[^>]*>(.*?)</td>", Pattern.DOTALL);
+    private static final Pattern TILE =
+        Pattern.compile("<span\\b([^>]*)>([^<]*)<b>([^<]*)</b></span>");
 
     /** One start tag; attribute values are still HTML-escaped. */
     record Tag(String name, Map<String, String> attrs) {}
@@ -312,6 +401,31 @@ class DashboardIT {
         }
       }
       return rows;
+    }
+
+    /** A tile ({@code label <b>value</b>}): its attributes, its label and its value, as text. */
+    record Tile(Map<String, String> attrs, String label, String value) {
+      String text() {
+        return label + value;
+      }
+    }
+
+    /** The tiles that have {@code attribute}, by its value, in document order. */
+    Map<String, Tile> tiles(String attribute) {
+      Map<String, Tile> tiles = new LinkedHashMap<>();
+      Matcher tile = TILE.matcher(html);
+      while (tile.find()) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        Matcher attr = ATTR.matcher(tile.group(1));
+        while (attr.find()) {
+          attrs.put(attr.group(1), attr.group(2) == null ? "" : attr.group(2));
+        }
+        if (attrs.containsKey(attribute)) {
+          tiles.put(
+              attrs.get(attribute), new Tile(attrs, text(tile.group(2)), text(tile.group(3))));
+        }
+      }
+      return tiles;
     }
 
     private static String text(String html) {

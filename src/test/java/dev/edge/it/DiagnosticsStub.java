@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Stands in for the edge until {@code /diagnostics} exists on this branch: an in-process Reactor
@@ -29,8 +30,14 @@ final class DiagnosticsStub implements AutoCloseable {
 
   /** What {@code /diagnostics} answers. */
   enum Mode {
-    /** The document, with growing counters. */
+    /** The document, with growing counters, and no {@code realtime} section. */
     HEALTHY,
+    /**
+     * As {@link #HEALTHY}, plus a {@code realtime} section: 3 clients in 2 channels, messages and
+     * deliveries growing, {@code dropped} and {@code eventFailures} growing on every call, the
+     * other counts steady.
+     */
+    REALTIME,
     /** {@code 403}, as the edge answers a client its access rule refuses. */
     FORBIDDEN
   }
@@ -40,11 +47,13 @@ final class DiagnosticsStub implements AutoCloseable {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z0-9]+)}");
 
   private final AtomicInteger calls = new AtomicInteger();
+  private final Mode mode;
   private final DisposableServer server;
   private long webRequests = 1200;
   private long apiRequests = 310;
 
   DiagnosticsStub(Mode mode) {
+    this.mode = mode;
     DashboardEndpoint dashboard = new DashboardEndpoint();
     ErrorResponder errors = new ErrorResponder();
     server =
@@ -160,7 +169,20 @@ final class DiagnosticsStub implements AutoCloseable {
               }
               return Matcher.quoteReplacement(String.valueOf(value));
             });
-    return JSON.readTree(json).toString();
+    ObjectNode doc = (ObjectNode) JSON.readTree(json);
+    if (mode == Mode.REALTIME) {
+      doc.putObject("realtime")
+          .put("clients", 3)
+          .put("groups", 2)
+          .put("deliveries", 90L * k)
+          .put("messages", 30L * k)
+          .put("connections", 11)
+          .put("published", 1234)
+          .put("dropped", k)
+          .put("slowConsumers", 1)
+          .put("eventFailures", 2L * k);
+    }
+    return doc.toString();
   }
 
   @Override
