@@ -228,12 +228,12 @@ public class EdgeWiring {
                 startedAt,
                 certificates == null
                     ? null
-                    : () ->
-                        Map.of(
-                            "certificates",
-                            certificates.describe(),
-                            "handshakeFailures",
-                            handshakeFailures.counts()),
+                    : () -> {
+                      Map<String, Object> tls = new java.util.LinkedHashMap<>();
+                      tls.put("certificates", certificates.describe());
+                      tls.put("handshakeFailures", handshakeFailures.counts());
+                      return tls;
+                    },
                 () -> AcmeSetup.totals(renewals),
                 () -> realtime.hub().stats()),
             options.metrics()
