@@ -4,6 +4,7 @@ import dev.edge.hub.Instructions.Instruction;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,6 +24,9 @@ public final class Hub {
 
   /** The status a slow consumer is closed with (try again later). */
   static final int TRY_AGAIN_LATER = 1013;
+
+  /** Clients one fan-out step writes to before it lets the event loop do other work. */
+  static final int FAN_OUT_SLICE = 512;
 
   /** What a client that cannot catch up is told. */
   private static final byte[] RESET =
@@ -224,18 +229,34 @@ public final class Hub {
     return clientsNamed;
   }
 
+  /**
+   * Sends {@code payload} to {@code recipients}, {@link #FAN_OUT_SLICE} at a time: the first slice
+   * now, each next one as a task on an event loop, so a fan-out to thousands of clients lets the
+   * loop serve other connections (and health checks) in between. Each client still gets frames in
+   * the order they were sent. Returns the clients it went or will go to.
+   */
   private int deliver(Set<String> recipients, byte[] payload) {
-    if (recipients.isEmpty()) {
+    List<HubClient> targets = new ArrayList<>(recipients.size());
+    for (String id : recipients) {
+      HubClient client = clients.get(id);
+      if (client != null) {
+        targets.add(client);
+      }
+    }
+    if (targets.isEmpty()) {
       return 0;
     }
-    ByteBuf frame = Unpooled.wrappedBuffer(payload);
+    int now = sendSlice(targets, 0, Unpooled.wrappedBuffer(payload));
+    return now + Math.max(0, targets.size() - FAN_OUT_SLICE);
+  }
+
+  /** Sends {@code frame} to one slice of {@code targets}; hands the rest (and the frame) on. */
+  private int sendSlice(List<HubClient> targets, int from, ByteBuf frame) {
+    int to = Math.min(targets.size(), from + FAN_OUT_SLICE);
     int delivered = 0;
     try {
-      for (String id : recipients) {
-        HubClient client = clients.get(id);
-        if (client == null) {
-          continue;
-        }
+      for (int i = from; i < to; i++) {
+        HubClient client = targets.get(i);
         if (client.send(frame.retainedDuplicate())) {
           delivered++;
         } else if (client.open()) {
@@ -247,9 +268,17 @@ public final class Hub {
         }
       }
     } finally {
-      frame.release();
+      deliveries.add(delivered);
+      if (to < targets.size()) {
+        try {
+          targets.get(to).channel.eventLoop().execute(() -> sendSlice(targets, to, frame));
+        } catch (RejectedExecutionException e) {
+          frame.release(); // the edge is stopping
+        }
+      } else {
+        frame.release();
+      }
     }
-    deliveries.add(delivered);
     return delivered;
   }
 

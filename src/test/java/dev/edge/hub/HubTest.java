@@ -118,6 +118,27 @@ class HubTest {
   }
 
   @Test
+  void aLargeFanOutGoesOutInSlicesAndReachesEveryoneOnce() {
+    List<EmbeddedChannel> channels = new ArrayList<>();
+    for (int i = 0; i < Hub.FAN_OUT_SLICE * 2 + 10; i++) {
+      EmbeddedChannel channel = new EmbeddedChannel();
+      channels.add(channel);
+      connect("c" + i, channel);
+      hub.apply("c" + i, Instructions.parse("{\"+\":[\"/big\"]}"));
+    }
+    assertThat(hub.apply(null, Instructions.parse("{\"@\":\"/big\",\"n\":1}")))
+        .isEqualTo(channels.size());
+    long sentAtOnce = channels.stream().filter(c -> !c.outboundMessages().isEmpty()).count();
+    assertThat(sentAtOnce).as("the first slice goes out at once").isEqualTo(Hub.FAN_OUT_SLICE);
+    channels.forEach(EmbeddedChannel::runPendingTasks);
+    channels.forEach(EmbeddedChannel::runPendingTasks);
+    for (EmbeddedChannel channel : channels) {
+      assertThat(texts(channel)).containsExactly("{\"n\":1}");
+    }
+    assertThat(hub.stats()).containsEntry("deliveries", (long) channels.size());
+  }
+
+  @Test
   void removedClientsLeaveEveryChannel() {
     EmbeddedChannel a = new EmbeddedChannel();
     HubClient client = connect("a", a);
