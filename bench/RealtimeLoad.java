@@ -53,10 +53,12 @@ import java.util.regex.Pattern;
  * their read returned, so latency includes the time a frame waited in the client's socket buffer.
  *
  * <p>Phases: connect (at {@code --connect-rate} per second) until every client has its 101 and
- * presence shows them all in the channel; a warm-up of publishes, drained; the measured publishes,
- * drained; then the figures. Publish i of a phase is due at start + i x interval and goes out on
- * publisher connection i mod {@code --publishers}, each with its own thread, so a slow answer delays
- * at most that connection's next publish (reported as lag) and not the schedule.
+ * presence shows them all in the channel (or stops growing for 10 s); a warm-up of publishes,
+ * drained; the measured publishes, drained; then the figures. Publish i of a phase is due at start
+ * + i x interval and goes out on publisher connection i mod {@code --publishers}, each with its own
+ * thread waiting for each answer: an answer slower than publishers x interval delays that
+ * connection's later publishes (reported as lag, and latency from the schedule adds it), and a
+ * publish still waiting when the phase's time is over is not sent.
  *
  * <p>With {@code --edge-pid} it samples the edge's and its workers' CPU (/proc), RSS, and heap and
  * GC counts (jcmd GC.heap_info and jstat -gc from this JDK) at the start and the end of the
@@ -83,6 +85,7 @@ public final class RealtimeLoad {
   static long edgePid = -1;
   static int clkTck = 100;
   static String resultFile;
+  static long targetMs = 100;
 
   public static void main(String[] args) throws Exception {
     for (String arg : args) {
@@ -108,6 +111,7 @@ public final class RealtimeLoad {
         case "edge-pid" -> edgePid = Long.parseLong(value);
         case "clk-tck" -> clkTck = Integer.parseInt(value);
         case "result" -> resultFile = value;
+        case "target-ms" -> targetMs = Long.parseLong(value);
         default -> die("unknown option --" + name);
       }
     }
@@ -240,6 +244,46 @@ public final class RealtimeLoad {
   volatile long measureStart = Long.MAX_VALUE; // frames with t >= this are measured
   Conn[] conns;
 
+  /**
+   * Send time t -> how late that publish went out against its schedule (ns), written by the
+   * publisher before it sends, read by receivers: latency from the schedule is latency from t plus
+   * that lag. Open addressing on t; ample room for every publish of the run.
+   */
+  java.util.concurrent.atomic.AtomicLongArray lagKeys;
+  long[] lagValues;
+  int lagMask;
+
+  void putLag(long t, long lag) {
+    int i = (int) (mix(t) & lagMask);
+    while (lagKeys.get(i) != 0) {
+      i = (i + 1) & lagMask;
+    }
+    lagValues[i] = lag;
+    lagKeys.set(i, t); // volatile: publishes lagValues[i]
+  }
+
+  long lag(long t) {
+    int i = (int) (mix(t) & lagMask);
+    for (int probes = 0; probes <= lagMask; probes++) {
+      long k = lagKeys.get(i);
+      if (k == t) {
+        return lagValues[i];
+      }
+      if (k == 0) {
+        return 0;
+      }
+      i = (i + 1) & lagMask;
+    }
+    return 0;
+  }
+
+  static long mix(long x) {
+    x ^= x >>> 33;
+    x *= 0xff51afd7ed558ccdL;
+    x ^= x >>> 33;
+    return x;
+  }
+
   synchronized void failure(String reason) {
     failures.merge(reason, 1, Integer::sum);
   }
@@ -250,10 +294,12 @@ public final class RealtimeLoad {
     final ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
     final Histogram warm = new Histogram();
     final Histogram measuredHist = new Histogram();
+    final Histogram scheduleHist = new Histogram(); // measured, from the publish's due time
     volatile boolean running = true;
     volatile long measuredFrames; // written by this thread only
     volatile long warmupFrames;
     volatile long lastMeasuredNanos;
+    long last; // local copy of lastMeasuredNanos
     long otherFrames;
     long pings;
     long reads;
@@ -365,8 +411,13 @@ public final class RealtimeLoad {
       if (p < limit) {
         keep(c, b, p, limit);
       }
-      measuredFrames = m;
-      warmupFrames = w;
+      if (measuredFrames != m) {
+        lastMeasuredNanos = last;
+        measuredFrames = m;
+      }
+      if (warmupFrames != w) {
+        warmupFrames = w;
+      }
     }
 
     /** Parses whole frames from p; returns where the first incomplete one starts. */
@@ -453,9 +504,10 @@ public final class RealtimeLoad {
       long us = (now - t) / 1000;
       if (t >= measureStart) {
         measuredHist.record(us);
+        scheduleHist.record(us + lag(t) / 1000);
         c.measured++;
         m++;
-        lastMeasuredNanos = now;
+        last = now;
       } else {
         warm.record(us);
         w++;
@@ -544,7 +596,8 @@ public final class RealtimeLoad {
 
   // --- publishing ---------------------------------------------------------------------------------
 
-  final class Publisher extends Thread {
+  /** One keep-alive publisher connection; runs one thread per phase. */
+  final class Publisher implements Runnable {
     final int index;
     Socket socket;
     OutputStream out;
@@ -553,15 +606,19 @@ public final class RealtimeLoad {
     final Histogram lag = new Histogram();
     long recipients;
     long sent;
+    long skipped; // due, but the phase was over before this connection was free
     long errors;
     long start;
+    long deadline;
     int count;
     String firstError;
 
     Publisher(int index) throws IOException {
-      super("publisher-" + index);
       this.index = index;
-      setDaemon(true);
+      connect();
+    }
+
+    void connect() throws IOException {
       socket = new Socket();
       socket.setTcpNoDelay(true);
       socket.connect(new InetSocketAddress(host, port), 5000);
@@ -569,14 +626,19 @@ public final class RealtimeLoad {
       in = new BufferedInputStream(socket.getInputStream(), 8192);
     }
 
-    void phase(long start, int count) {
+    /** Starts a phase of count publishes, the first due at start; returns its thread. */
+    Thread phase(long start, int count) {
       this.start = start;
       this.count = count;
-      response.counts[0] = 0; // reset per phase
       java.util.Arrays.fill(response.counts, 0);
       java.util.Arrays.fill(lag.counts, 0);
       response.total = response.max = lag.total = lag.max = 0;
-      recipients = sent = errors = 0;
+      recipients = sent = skipped = errors = 0;
+      deadline = start + count * (long) intervalMs * 1_000_000L;
+      Thread thread = new Thread(this, "publisher-" + index);
+      thread.setDaemon(true);
+      thread.start();
+      return thread;
     }
 
     @Override
@@ -594,16 +656,20 @@ public final class RealtimeLoad {
           LockSupport.parkNanos(wait);
         }
         long t = System.nanoTime();
-        String body = "{\"@\":\"" + channel + "\",\"t\":" + t + "}";
-        byte[] bodyBytes = body.getBytes(StandardCharsets.US_ASCII);
+        if (t >= deadline) {
+          skipped++; // the schedule slipped past the end of the phase: not sent
+          continue;
+        }
+        putLag(t, t - due);
+        byte[] body = ("{\"@\":\"" + channel + "\",\"t\":" + t + "}").getBytes(StandardCharsets.US_ASCII);
+        byte[] length = (body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         int n = 0;
-        System.arraycopy(prefix, 0, buf, 0, prefix.length);
+        System.arraycopy(prefix, 0, buf, n, prefix.length);
         n += prefix.length;
-        byte[] cl = (bodyBytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(cl, 0, buf, n, cl.length);
-        n += cl.length;
-        System.arraycopy(bodyBytes, 0, buf, n, bodyBytes.length);
-        n += bodyBytes.length;
+        System.arraycopy(length, 0, buf, n, length.length);
+        n += length.length;
+        System.arraycopy(body, 0, buf, n, body.length);
+        n += body.length;
         try {
           out.write(buf, 0, n);
           out.flush();
@@ -627,11 +693,7 @@ public final class RealtimeLoad {
           }
           try {
             socket.close();
-            socket = new Socket();
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), 5000);
-            out = socket.getOutputStream();
-            in = new BufferedInputStream(socket.getInputStream(), 8192);
+            connect();
           } catch (IOException again) {
             return;
           }
@@ -642,10 +704,9 @@ public final class RealtimeLoad {
     /** Status line, headers and body of one response (Content-Length bodies only). */
     String readResponse() throws IOException {
       StringBuilder head = new StringBuilder();
-      int c;
       int state = 0;
       while (state < 4) {
-        c = in.read();
+        int c = in.read();
         if (c < 0) {
           throw new IOException("connection closed by the edge");
         }
@@ -666,24 +727,20 @@ public final class RealtimeLoad {
   static final Pattern CONTENT_LENGTH =
       Pattern.compile("(?i)\r\ncontent-length:\\s*(\\d+)");
 
-  /** Runs one phase of publishes; returns the publishers (joined). */
-  List<Publisher> publish(List<Publisher> pool, int count) throws InterruptedException {
+  /** Runs one phase of count publishes on every publisher; returns when all are done. */
+  long publish(List<Publisher> pool, int count, boolean measured) throws InterruptedException {
     long start = System.nanoTime() + 20_000_000L;
-    List<Publisher> threads = new ArrayList<>();
-    for (Publisher old : pool) {
-      Publisher p;
-      try {
-        p = new Publisher(old.index);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      p.socket = old.socket;
-      p.out = old.out;
-      p.in = old.in;
-      p.phase(start, count);
-      threads.add(p);
+    if (measured) {
+      measureStart = start;
     }
-    return threads;
+    List<Thread> threads = new ArrayList<>();
+    for (Publisher p : pool) {
+      threads.add(p.phase(start, count));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    return start;
   }
 
   // --- the edge's process -------------------------------------------------------------------------
@@ -761,7 +818,7 @@ public final class RealtimeLoad {
         try {
           String stat = Files.readString(d.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          name = name.replaceAll("[0-9]+$", "#").replaceAll("-#$", "-#");
+          name = name.replaceAll("[0-9]+$", "*");
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           result.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
         } catch (IOException | RuntimeException ignored) {
@@ -917,6 +974,11 @@ public final class RealtimeLoad {
   }
 
   void run() throws Exception {
+    int totalPublishes = (int) ((warmupS + durationS) * 1000L / intervalMs) + 16;
+    int size = Integer.highestOneBit(totalPublishes * 4 - 1) << 1;
+    lagKeys = new java.util.concurrent.atomic.AtomicLongArray(size);
+    lagValues = new long[size];
+    lagMask = size - 1;
     Loop[] ls = new Loop[loops];
     for (int i = 0; i < loops; i++) {
       ls[i] = new Loop(i);
@@ -968,8 +1030,17 @@ public final class RealtimeLoad {
     // presence: every open client subscribed (its open event answered by the app)
     long presenceDeadline = System.nanoTime() + presenceTimeoutS * 1_000_000_000L;
     int present;
+    int seen = -1;
+    long changed = System.nanoTime();
     while ((present = presence()) < opened.get() - closedAfterOpen.get()
         && System.nanoTime() < presenceDeadline) {
+      if (present != seen) {
+        seen = present;
+        changed = System.nanoTime();
+      } else if (System.nanoTime() - changed > 10_000_000_000L) {
+        log("presence stays at " + present + " of " + (opened.get() - closedAfterOpen.get()) + " open clients");
+        break;
+      }
       Thread.sleep(500);
     }
     double subscribedS = (System.nanoTime() - t0) / 1e9;
@@ -988,12 +1059,8 @@ public final class RealtimeLoad {
     int warmCount = (int) (warmupS * 1000L / intervalMs);
     if (warmCount > 0) {
       log("warm-up: " + warmCount + " publishes, one every " + intervalMs + " ms");
-      List<Publisher> ps = publish(pool, warmCount);
-      ps.forEach(Thread::start);
-      for (Publisher p : ps) {
-        p.join();
-      }
-      long expected = ps.stream().mapToLong(p -> p.recipients).sum();
+      publish(pool, warmCount, false);
+      long expected = pool.stream().mapToLong(p -> p.recipients).sum();
       drain(ls, expected, false);
       Histogram h = new Histogram();
       for (Loop l : ls) {
@@ -1010,7 +1077,6 @@ public final class RealtimeLoad {
       result("warmup_p50_ms", ms(h.quantile(0.5)));
       result("warmup_p99_ms", ms(h.quantile(0.99)));
       result("warmup_max_ms", ms(h.max));
-      pool = ps;
     }
 
     // measured
@@ -1024,13 +1090,9 @@ public final class RealtimeLoad {
     Map<String, Long> selfThreads0 = threadTicks(ProcessHandle.current().pid());
     int openBefore = opened.get() - closedAfterOpen.get();
     log("measuring: " + count + " publishes, one every " + intervalMs + " ms, to " + openBefore + " clients");
-    List<Publisher> ps = publish(pool, count);
-    measureStart = ps.get(0).start - 1;
+    List<Publisher> ps = pool;
     Cpu c0 = cpu(workers);
-    ps.forEach(Thread::start);
-    for (Publisher p : ps) {
-      p.join();
-    }
+    long start = publish(ps, count, true);
     long lastPublish = System.nanoTime();
     long expected = ps.stream().mapToLong(p -> p.recipients).sum();
     drain(ls, expected, true);
@@ -1038,9 +1100,10 @@ public final class RealtimeLoad {
     Map<String, Long> edgeThreads1 = edgePid > 0 ? threadTicks(edgePid) : Map.of();
     Map<String, Long> selfThreads1 = threadTicks(ProcessHandle.current().pid());
     double wall = (c1.nanos - c0.nanos) / 1e9;
-    double publishWall = (lastPublish - ps.get(0).start) / 1e9;
+    double publishWall = (lastPublish - start) / 1e9;
 
     Histogram h = new Histogram();
+    Histogram fromSchedule = new Histogram();
     long received = 0;
     long lastReceive = 0;
     for (Loop l : ls) {
@@ -1060,14 +1123,17 @@ public final class RealtimeLoad {
     for (Loop l : ls) {
       l.join(2000);
       h.add(l.measuredHist);
+      fromSchedule.add(l.scheduleHist);
     }
     long sent = 0;
+    long skipped = 0;
     long errors = 0;
     Histogram response = new Histogram();
     Histogram lag = new Histogram();
     String firstError = null;
     for (Publisher p : ps) {
       sent += p.sent;
+      skipped += p.skipped;
       errors += p.errors;
       response.add(p.response);
       lag.add(p.lag);
@@ -1086,14 +1152,17 @@ public final class RealtimeLoad {
     long pings = 0;
     long reads = 0;
     long other = 0;
+    long frames = 0;
     for (Loop l : ls) {
       pings += l.pings;
       reads += l.reads;
       other += l.otherFrames;
+      frames += l.m + l.w + l.pings + l.otherFrames;
     }
-    double deliverySpan = lastReceive > 0 ? (lastReceive - ps.get(0).start) / 1e9 : 0;
+    double deliverySpan = lastReceive > 0 ? (lastReceive - start) / 1e9 : 0;
     result("publishes_scheduled", count);
     result("publishes_sent", sent);
+    result("publishes_not_sent", skipped);
     result("publish_errors", errors);
     result("publish_first_error", firstError == null ? "-" : firstError.replaceAll("\\s+", " "));
     result("publish_wall_s", String.format("%.2f", publishWall));
@@ -1112,16 +1181,19 @@ public final class RealtimeLoad {
     result("lost", expected - received);
     result("per_client_min", minPerClient == Integer.MAX_VALUE ? 0 : minPerClient);
     result("per_client_max", maxPerClient);
-    result("deliveries_per_s", String.format("%.0f", received / publishWall));
+    result("deliveries_per_s", String.format("%.0f", received / Math.max(publishWall, deliverySpan)));
     result("delivery_span_s", String.format("%.2f", deliverySpan));
     result("latency_p50_ms", ms(h.quantile(0.50)));
     result("latency_p90_ms", ms(h.quantile(0.90)));
     result("latency_p99_ms", ms(h.quantile(0.99)));
     result("latency_p999_ms", ms(h.quantile(0.999)));
     result("latency_max_ms", ms(h.max));
-    result("latency_over_100ms", String.format("%.3f%%", 100 * h.above(100_000)));
+    result("latency_over_target", String.format("%.3f%%", 100 * h.above(targetMs * 1000)));
+    result("from_schedule_p50_ms", ms(fromSchedule.quantile(0.50)));
+    result("from_schedule_p99_ms", ms(fromSchedule.quantile(0.99)));
+    result("from_schedule_max_ms", ms(fromSchedule.max));
     result("client_reads", reads);
-    result("frames_per_read", String.format("%.2f", reads == 0 ? 0 : (received + pings + other) / (double) reads));
+    result("frames_per_read", String.format("%.2f", reads == 0 ? 0 : frames / (double) reads));
     result("pings_answered", pings);
     result("other_frames", other);
     result("window_s", String.format("%.2f", wall));
