@@ -13,21 +13,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/**
- * A real WebSocket client (the JDK's) for the hub tests: collects text messages in order and the
- * close status. With {@code reading} false it asks for no message after the first, so its socket
- * fills up like a client that stopped reading.
- */
+/** A real WebSocket client (the JDK's) for the hub tests: text messages in order, the close. */
 final class WsClient implements WebSocket.Listener, AutoCloseable {
 
   final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
   final CompletableFuture<String> closed = new CompletableFuture<>();
-  private final boolean reading;
   private final StringBuilder partial = new StringBuilder();
   final WebSocket socket;
 
-  private WsClient(URI uri, boolean reading) throws Exception {
-    this.reading = reading;
+  private WsClient(URI uri) throws Exception {
     this.socket =
         HttpClient.newHttpClient()
             .newWebSocketBuilder()
@@ -37,11 +31,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
   }
 
   static WsClient connect(int port, String query) throws Exception {
-    return new WsClient(URI.create("ws://127.0.0.1:" + port + "/realtime" + query), true);
-  }
-
-  static WsClient notReading(int port, String query) throws Exception {
-    return new WsClient(URI.create("ws://127.0.0.1:" + port + "/realtime" + query), false);
+    return new WsClient(URI.create("ws://127.0.0.1:" + port + "/realtime" + query));
   }
 
   @Override
@@ -56,9 +46,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
       messages.add(partial.toString());
       partial.setLength(0);
     }
-    if (reading) {
-      webSocket.request(1);
-    }
+    webSocket.request(1);
     return null;
   }
 
