@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -73,6 +74,9 @@ public final class DiagnosticsEndpoint {
     return Mono.fromFuture(this::document)
         .publishOn(Schedulers.boundedElastic())
         .map(json::writeValueAsString)
+        // Written from the connection's own event loop, as every other response is: a response
+        // completed from another thread raced the next request on a kept-alive connection.
+        .publishOn(Schedulers.fromExecutor(((Connection) res).channel().eventLoop()))
         .flatMap(
             body ->
                 res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
@@ -36,6 +37,9 @@ public final class MetricsEndpoint {
               return registry.scrape();
             })
         .subscribeOn(Schedulers.boundedElastic())
+        // Written from the connection's own event loop, as every other response is: a response
+        // completed from another thread raced the next request on a kept-alive connection.
+        .publishOn(Schedulers.fromExecutor(((Connection) res).channel().eventLoop()))
         .flatMap(
             text ->
                 res.header(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
