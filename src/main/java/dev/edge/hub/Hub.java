@@ -111,11 +111,10 @@ public final class Hub {
     };
   }
 
-  /** Whether one more client from {@code address} may connect ({@code max} 0: no limit). */
-  boolean admits(String address, int maxPerAddress, int maxClients) {
-    if (clients.size() >= maxClients) {
-      return false;
-    }
+  /**
+   * Whether one more client from {@code address} may connect ({@code maxPerAddress} 0: no limit).
+   */
+  boolean admits(String address, int maxPerAddress) {
     return maxPerAddress == 0 || perAddress.getOrDefault(address, 0) < maxPerAddress;
   }
 

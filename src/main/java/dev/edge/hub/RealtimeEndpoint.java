@@ -90,7 +90,7 @@ public final class RealtimeEndpoint {
       throw new EdgeException(
           Reason.QUEUE_FULL, "the edge holds its maximum of " + settings.maxClients() + " clients");
     }
-    if (!hub.admits(address, settings.maxPerAddress(), settings.maxClients())) {
+    if (!hub.admits(address, settings.maxPerAddress())) {
       throw new EdgeException(
           Reason.TOO_MANY_CONNECTIONS,
           "at most " + settings.maxPerAddress() + " realtime clients per address");

@@ -146,7 +146,7 @@ class HubTest {
     hub.removed(client, "127.0.0.1");
     assertThat(hub.channels()).isZero();
     assertThat(hub.clients()).isZero();
-    assertThat(hub.admits("127.0.0.1", 1, 10)).isTrue();
+    assertThat(hub.admits("127.0.0.1", 1)).isTrue();
   }
 
   @Test
