@@ -2,7 +2,7 @@ package dev.edge.hub;
 
 import dev.edge.hub.Instructions.Instruction;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,15 +18,13 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The clients the edge holds and what they are told: applies instructions (from an app's answer to
  * an event, or from {@code /publish}) to channel membership and delivers their payloads. A fan-out
- * encodes its frame once; every recipient's frame shares that buffer.
+ * encodes its frame once; every recipient's frame shares that buffer, queued on the recipient and
+ * written by its event loop's {@link Outbox}.
  */
 public final class Hub {
 
   /** The status a slow consumer is closed with (try again later). */
   static final int TRY_AGAIN_LATER = 1013;
-
-  /** Clients one fan-out step writes to before it lets the event loop do other work. */
-  static final int FAN_OUT_SLICE = 512;
 
   /** What a client that cannot catch up is told. */
   private static final byte[] RESET =
@@ -34,6 +32,7 @@ public final class Hub {
 
   private final HubState state;
   private final Map<String, HubClient> clients = new ConcurrentHashMap<>();
+  private final Map<EventLoop, Outbox> outboxes = new ConcurrentHashMap<>();
   private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
   private final LongAdder connections = new LongAdder();
   private final LongAdder messagesIn = new LongAdder();
@@ -173,17 +172,21 @@ public final class Hub {
       if (!instruction.unsubscribe().isEmpty()) {
         targets.forEach(client -> state.unsubscribe(client, instruction.unsubscribe()));
       }
+      Set<String> recipients = targets;
+      if (!instruction.exclude().isEmpty()) {
+        recipients = new HashSet<>(targets);
+        recipients.removeAll(instruction.exclude()); // from the payload and from a close
+      }
       if (instruction.payload() != null) {
-        targets.removeAll(instruction.exclude());
         List<String> channelsNamed = named.stream().filter(n -> n.startsWith("/")).toList();
         byte[] frame =
             kept == null || channelsNamed.isEmpty()
                 ? instruction.payload()
                 : kept.record(channelsNamed, instruction.payload(), System.nanoTime()).frame();
-        delivered += deliver(targets, frame);
+        delivered += deliver(recipients, frame);
       }
       if (instruction.closeReason() != null) {
-        for (String target : targets) {
+        for (String target : recipients) {
           HubClient client = clients.get(target);
           if (client != null) {
             client.close(WebSocketCloseStatus.NORMAL_CLOSURE.code(), instruction.closeReason());
@@ -215,8 +218,14 @@ public final class Hub {
     }
   }
 
-  /** The connected clients {@code names} stand for: channels' members, and clients by id. */
+  /**
+   * The clients {@code names} stand for: channels' members, and connected clients by id (read-only;
+   * one channel's members are its state's snapshot, not a copy).
+   */
   private Set<String> resolve(Collection<String> names) {
+    if (names.size() == 1 && names.iterator().next().startsWith("/")) {
+      return state.members(names.iterator().next());
+    }
     Set<String> clientsNamed = new HashSet<>();
     for (String name : names) {
       if (name.startsWith("/")) {
@@ -229,56 +238,82 @@ public final class Hub {
   }
 
   /**
-   * Sends {@code payload} to {@code recipients}, {@link #FAN_OUT_SLICE} at a time: the first slice
-   * now, each next one as a task on an event loop, so a fan-out to thousands of clients lets the
-   * loop serve other connections (and health checks) in between. Each client still gets frames in
-   * the order they were sent. Returns the clients it went or will go to.
+   * Sends {@code payload} to {@code recipients}: encodes its frame once and queues it on each
+   * recipient, whose loop's {@link Outbox} writes it. Recipients on another event loop than the
+   * caller's are handed to their loop in one task per loop, so each client's send queue is only
+   * touched on its own loop. Each client gets frames in the order they were sent from one thread.
+   * Returns the clients it went or will go to.
    */
   private int deliver(Set<String> recipients, byte[] payload) {
-    List<HubClient> targets = new ArrayList<>(recipients.size());
-    for (String id : recipients) {
-      HubClient client = clients.get(id);
-      if (client != null) {
-        targets.add(client);
-      }
-    }
-    if (targets.isEmpty()) {
-      return 0;
-    }
-    int now = sendSlice(targets, 0, Unpooled.wrappedBuffer(payload));
-    return now + Math.max(0, targets.size() - FAN_OUT_SLICE);
-  }
-
-  /** Sends {@code frame} to one slice of {@code targets}; hands the rest (and the frame) on. */
-  private int sendSlice(List<HubClient> targets, int from, ByteBuf frame) {
-    int to = Math.min(targets.size(), from + FAN_OUT_SLICE);
+    ByteBuf frame = TextFrames.encode(payload);
     int delivered = 0;
+    Map<Outbox, List<HubClient>> elsewhere = null;
     try {
-      for (int i = from; i < to; i++) {
-        HubClient client = targets.get(i);
-        if (client.send(frame.retainedDuplicate())) {
-          delivered++;
-        } else if (client.open()) {
-          slowConsumers.increment();
-          dropped.increment();
-          client.close(TRY_AGAIN_LATER, "slow consumer");
+      for (String id : recipients) {
+        HubClient client = clients.get(id);
+        if (client == null) {
+          continue;
+        }
+        if (client.outbox().loop().inEventLoop()) {
+          delivered += offer(client, frame) ? 1 : 0;
         } else {
-          dropped.increment();
+          if (elsewhere == null) {
+            elsewhere = new java.util.HashMap<>();
+          }
+          elsewhere.computeIfAbsent(client.outbox(), o -> new ArrayList<>()).add(client);
+        }
+      }
+      deliveries.add(delivered);
+      if (elsewhere != null) {
+        for (Map.Entry<Outbox, List<HubClient>> loop : elsewhere.entrySet()) {
+          delivered += loop.getValue().size();
+          offerOn(loop.getKey(), loop.getValue(), frame.retain());
         }
       }
     } finally {
-      deliveries.add(delivered);
-      if (to < targets.size()) {
-        try {
-          targets.get(to).channel.eventLoop().execute(() -> sendSlice(targets, to, frame));
-        } catch (RejectedExecutionException e) {
-          frame.release(); // the edge is stopping
-        }
-      } else {
-        frame.release();
-      }
+      frame.release();
     }
     return delivered;
+  }
+
+  /** Queues {@code frame} (a reference the caller gives up) on {@code targets}, on their loop. */
+  private void offerOn(Outbox outbox, List<HubClient> targets, ByteBuf frame) {
+    try {
+      outbox
+          .loop()
+          .execute(
+              () -> {
+                int delivered = 0;
+                try {
+                  for (HubClient client : targets) {
+                    delivered += offer(client, frame) ? 1 : 0;
+                  }
+                } finally {
+                  deliveries.add(delivered);
+                  frame.release();
+                }
+              });
+    } catch (RejectedExecutionException e) {
+      frame.release(); // the edge is stopping
+    }
+  }
+
+  /** Queues {@code frame} on {@code client}, or closes it as a slow consumer; true when queued. */
+  private boolean offer(HubClient client, ByteBuf frame) {
+    if (client.offer(frame.retainedDuplicate())) {
+      return true;
+    }
+    dropped.increment();
+    if (client.open()) {
+      slowConsumers.increment();
+      client.close(TRY_AGAIN_LATER, "slow consumer");
+    }
+    return false;
+  }
+
+  /** The outbox of {@code loop}, which every client of that loop shares. */
+  Outbox outboxFor(EventLoop loop) {
+    return outboxes.computeIfAbsent(loop, Outbox::new);
   }
 
   /** Closes every client with {@code status} and {@code reason} (edge shutdown). */

@@ -2,26 +2,25 @@ package dev.edge.hub;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One WebSocket client the hub holds: its id, the upgrade request it came with (its headers go to
  * the app with every event), and two bounded queues.
  *
- * <p><b>Sending</b> writes straight to the connection; what Netty has not yet written counts
- * against {@code sendQueueMessages} and {@code sendQueueBytes}. A message that would pass either
- * bound closes the client with {@code 1013} ("slow consumer") instead of waiting: a client that
- * does not read never slows a fan-out to the others.
+ * <p><b>Sending</b> queues encoded frames on the client, and its loop's {@link Outbox} writes them
+ * in batches; queued frames and what the socket has not yet taken count against {@code
+ * sendQueueMessages} and {@code sendQueueBytes}. A message that would pass either bound closes the
+ * client with {@code 1013} ("slow consumer") instead of waiting: a client that does not read never
+ * slows a fan-out to the others. The send queue is confined to the client's event loop.
  *
  * <p><b>Events</b> to the app go one at a time, in order: {@link #enqueue} starts an event when
  * none is outstanding and queues it otherwise, up to {@code eventQueue}; past that the client is
@@ -44,8 +43,13 @@ final class HubClient {
   private final int maxMessages;
   private final long maxBytes;
   private final int eventQueue;
-  private final AtomicInteger queuedMessages = new AtomicInteger();
-  private final AtomicLong queuedBytes = new AtomicLong();
+  private final Outbox outbox;
+  private ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+  private ArrayDeque<ByteBuf> spare = new ArrayDeque<>();
+  private long pendingBytes;
+  private boolean marked;
+  private int unwrittenMessages;
+  private long unwrittenBytes;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final Deque<Event> events = new ArrayDeque<>();
   private boolean eventOutstanding;
@@ -66,6 +70,7 @@ final class HubClient {
   HubClient(
       String id,
       Channel channel,
+      Outbox outbox,
       String app,
       String query,
       HttpHeaders headers,
@@ -77,6 +82,7 @@ final class HubClient {
       long since) {
     this.id = id;
     this.channel = channel;
+    this.outbox = outbox;
     this.app = app;
     this.query = query;
     this.headers = headers;
@@ -90,31 +96,82 @@ final class HubClient {
   }
 
   /**
-   * Sends {@code text} (a retained slice the caller gives up) as one text frame; false when the
-   * client is gone or was just closed as a slow consumer.
+   * Queues {@code frame} (an encoded text frame, a retained duplicate the caller gives up) behind
+   * the client's other frames; the loop's {@link Outbox} writes them. False, and the frame
+   * released, when the client is gone or closing, or when the frame would pass the send queue's
+   * bounds even once what is queued has been handed to the socket (the caller then closes it as a
+   * slow consumer). Call on the client's loop.
    */
-  boolean send(ByteBuf text) {
-    int length = text.readableBytes();
+  boolean offer(ByteBuf frame) {
+    int length = frame.readableBytes();
     if (closing.get() || !channel.isActive()) {
-      text.release();
+      frame.release();
       return false;
     }
-    int messages = queuedMessages.incrementAndGet();
-    long bytes = queuedBytes.addAndGet(length);
-    if (messages > maxMessages || bytes > maxBytes) {
-      queuedMessages.decrementAndGet();
-      queuedBytes.addAndGet(-length);
-      text.release();
-      return false;
+    if (full(length)) {
+      flushPending(); // what the socket takes now no longer counts
+      if (full(length)) {
+        frame.release();
+        return false;
+      }
+    }
+    if (!marked) {
+      marked = true;
+      outbox.mark(this);
+    }
+    pending.add(frame);
+    pendingBytes += length;
+    return true;
+  }
+
+  private boolean full(int length) {
+    return pending.size() + unwrittenMessages >= maxMessages
+        || pendingBytes + unwrittenBytes + length > maxBytes;
+  }
+
+  /** The outbox's turn: writes what is queued. */
+  void flushMarked() {
+    marked = false;
+    flushPending();
+  }
+
+  /**
+   * Writes every queued frame and flushes once (several frames go out in one gathering write); what
+   * the socket has not taken yet still counts against the send queue until the last write of the
+   * batch completes. Call on the client's loop.
+   */
+  void flushPending() {
+    int messages = pending.size();
+    if (messages == 0) {
+      return;
+    }
+    long bytes = pendingBytes;
+    pendingBytes = 0;
+    if (!channel.isActive()) {
+      pending.forEach(ByteBuf::release);
+      pending.clear();
+      return;
+    }
+    unwrittenMessages += messages;
+    unwrittenBytes += bytes;
+    ArrayDeque<ByteBuf> batch = pending; // swapped: a write may run the loop's tasks (tests do)
+    pending = spare;
+    spare = batch;
+    for (int i = 1; i < messages; i++) {
+      channel.write(batch.poll());
     }
     channel
-        .writeAndFlush(new TextWebSocketFrame(text))
+        .writeAndFlush(batch.poll())
         .addListener(
             written -> {
-              queuedMessages.decrementAndGet();
-              queuedBytes.addAndGet(-length);
+              unwrittenMessages -= messages;
+              unwrittenBytes -= bytes;
             });
-    return true;
+  }
+
+  /** The outbox of the client's event loop. */
+  Outbox outbox() {
+    return outbox;
   }
 
   /** Whether the connection is open and not being closed by the edge. */
@@ -129,14 +186,24 @@ final class HubClient {
    */
   void close(int status, String reason) {
     if (closing.compareAndSet(false, true)) {
-      String text = reason.length() > 120 ? reason.substring(0, 120) : reason;
-      channel
-          .writeAndFlush(new CloseWebSocketFrame(new WebSocketCloseStatus(status, text)))
-          .addListener(done -> channel.close());
-      channel
-          .eventLoop()
-          .schedule(() -> channel.close(), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      EventLoop loop = channel.eventLoop();
+      if (loop.inEventLoop()) {
+        closeNow(status, reason);
+      } else {
+        loop.execute(() -> closeNow(status, reason));
+      }
     }
+  }
+
+  private void closeNow(int status, String reason) {
+    flushPending();
+    String text = reason.length() > 120 ? reason.substring(0, 120) : reason;
+    channel
+        .writeAndFlush(new CloseWebSocketFrame(new WebSocketCloseStatus(status, text)))
+        .addListener(done -> channel.close());
+    channel
+        .eventLoop()
+        .schedule(() -> channel.close(), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Whether a close was started by the edge. */

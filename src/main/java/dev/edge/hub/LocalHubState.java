@@ -8,18 +8,23 @@ import java.util.Set;
 
 /**
  * {@link HubState} in this process: two maps (channel to clients, client to channels) changed
- * together under one lock, so a reader never sees a client in a channel it has left. Lookups copy
- * the member set, which fan-out then iterates without holding the lock.
+ * together under one lock, so a reader never sees a client in a channel it has left. A lookup
+ * returns an immutable copy of the member set, which fan-out then iterates without holding the
+ * lock; the copy is kept until the channel's membership changes, so publishing to a large channel
+ * whose members stay put copies nothing.
  */
 public final class LocalHubState implements HubState {
 
   private final Map<String, Set<String>> members = new HashMap<>();
   private final Map<String, Set<String>> channels = new HashMap<>();
+  private final Map<String, Set<String>> snapshots = new HashMap<>();
 
   @Override
   public synchronized void subscribe(String client, Collection<String> names) {
     for (String channel : names) {
-      members.computeIfAbsent(channel, c -> new HashSet<>()).add(client);
+      if (members.computeIfAbsent(channel, c -> new HashSet<>()).add(client)) {
+        snapshots.remove(channel);
+      }
       channels.computeIfAbsent(client, c -> new HashSet<>()).add(channel);
     }
   }
@@ -41,7 +46,7 @@ public final class LocalHubState implements HubState {
   @Override
   public synchronized Set<String> members(String channel) {
     Set<String> in = members.get(channel);
-    return in == null ? Set.of() : Set.copyOf(in);
+    return in == null ? Set.of() : snapshots.computeIfAbsent(channel, c -> Set.copyOf(in));
   }
 
   @Override
@@ -67,8 +72,8 @@ public final class LocalHubState implements HubState {
 
   private void leave(String client, String channel) {
     Set<String> in = members.get(channel);
-    if (in != null) {
-      in.remove(client);
+    if (in != null && in.remove(client)) {
+      snapshots.remove(channel);
       if (in.isEmpty()) {
         members.remove(channel);
       }

@@ -121,6 +121,7 @@ public final class RealtimeEndpoint {
         new HubClient(
             newClientId(),
             channel.get(),
+            hub.outboxFor(channel.get().eventLoop()),
             app,
             query,
             forApp,

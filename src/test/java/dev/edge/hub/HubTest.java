@@ -2,15 +2,16 @@ package dev.edge.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,15 @@ class HubTest {
   }
 
   private HubClient connect(String id, EmbeddedChannel channel, long since) {
+    return connect(id, channel, since, hub.outboxFor(channel.eventLoop()));
+  }
+
+  private HubClient connect(String id, EmbeddedChannel channel, long since, Outbox outbox) {
     HubClient client =
         new HubClient(
             id,
             channel,
+            outbox,
             "demo",
             null,
             EmptyHttpHeaders.INSTANCE,
@@ -42,11 +48,22 @@ class HubTest {
     return client;
   }
 
+  /** What {@code channel} was sent once its loop ran: text payloads and close frames. */
   private static List<String> texts(EmbeddedChannel channel) {
+    channel.runPendingTasks();
+    return written(channel);
+  }
+
+  /** What was written to {@code channel} so far, without running its loop. */
+  private static List<String> written(EmbeddedChannel channel) {
     List<String> texts = new ArrayList<>();
     for (Object frame = channel.readOutbound(); frame != null; frame = channel.readOutbound()) {
-      if (frame instanceof TextWebSocketFrame text) {
-        texts.add(text.text());
+      if (frame instanceof ByteBuf encoded) {
+        assertThat((int) encoded.readUnsignedByte()).as("final text frame").isEqualTo(0x81);
+        int length = encoded.readUnsignedByte();
+        assertThat(length).as("unmasked, short").isLessThan(126);
+        texts.add(encoded.readCharSequence(length, StandardCharsets.UTF_8).toString());
+        assertThat(encoded.isReadable()).isFalse();
       } else if (frame instanceof CloseWebSocketFrame close) {
         texts.add("close " + close.statusCode() + " " + close.reasonText());
       }
@@ -109,6 +126,8 @@ class HubTest {
     hub.apply("fast", Instructions.parse("{\"+\":[\"/all\"]}"));
     for (int i = 0; i < 5; i++) {
       hub.apply(null, Instructions.parse("{\"@\":\"/all\",\"i\":" + i + "}"));
+      stuck.runPendingTasks(); // both loops flush between publishes; stuck's socket takes nothing
+      fast.runPendingTasks();
     }
     assertThat(texts(fast))
         .containsExactly("{\"i\":0}", "{\"i\":1}", "{\"i\":2}", "{\"i\":3}", "{\"i\":4}");
@@ -118,24 +137,45 @@ class HubTest {
   }
 
   @Test
-  void aLargeFanOutGoesOutInSlicesAndReachesEveryoneOnce() {
+  void aLargeFanOutIsWrittenInSlicesAndReachesEveryoneOnce() {
+    EmbeddedChannel owner = new EmbeddedChannel(); // its loop runs the outbox; never written to
+    Outbox loop = new Outbox(owner.eventLoop());
     List<EmbeddedChannel> channels = new ArrayList<>();
-    for (int i = 0; i < Hub.FAN_OUT_SLICE * 2 + 10; i++) {
+    for (int i = 0; i < Outbox.SLICE * 2 + 10; i++) {
       EmbeddedChannel channel = new EmbeddedChannel();
       channels.add(channel);
-      connect("c" + i, channel);
+      connect("c" + i, channel, -1, loop);
       hub.apply("c" + i, Instructions.parse("{\"+\":[\"/big\"]}"));
     }
     assertThat(hub.apply(null, Instructions.parse("{\"@\":\"/big\",\"n\":1}")))
         .isEqualTo(channels.size());
-    long sentAtOnce = channels.stream().filter(c -> !c.outboundMessages().isEmpty()).count();
-    assertThat(sentAtOnce).as("the first slice goes out at once").isEqualTo(Hub.FAN_OUT_SLICE);
-    channels.forEach(EmbeddedChannel::runPendingTasks);
-    channels.forEach(EmbeddedChannel::runPendingTasks);
+    assertThat(channels.stream().filter(c -> !c.outboundMessages().isEmpty()).count())
+        .as("a fan-out only queues")
+        .isZero();
+    loop.run();
+    assertThat(channels.stream().filter(c -> !c.outboundMessages().isEmpty()).count())
+        .as("one flush task writes one slice")
+        .isEqualTo(Outbox.SLICE);
+    assertThat(loop.waiting()).isEqualTo(Outbox.SLICE + 10);
+    owner.runPendingTasks();
     for (EmbeddedChannel channel : channels) {
-      assertThat(texts(channel)).containsExactly("{\"n\":1}");
+      assertThat(written(channel)).containsExactly("{\"n\":1}");
     }
     assertThat(hub.stats()).containsEntry("deliveries", (long) channels.size());
+  }
+
+  @Test
+  void framesQueuedBeforeAFlushGoOutTogetherInOrder() {
+    EmbeddedChannel a = new EmbeddedChannel();
+    Outbox loop = new Outbox(a.eventLoop());
+    connect("a", a, -1, loop);
+    hub.apply(null, Instructions.parse("{\"@\":\"a\",\"i\":1}"));
+    hub.apply(null, Instructions.parse("{\"@\":\"a\",\"i\":2}"));
+    assertThat(loop.waiting()).as("marked once for both frames").isEqualTo(1);
+    assertThat(texts(a)).containsExactly("{\"i\":1}", "{\"i\":2}");
+    hub.apply(null, Instructions.parse("{\"@\":\"a\",\"i\":3}"));
+    assertThat(loop.waiting()).as("marked again after its flush").isEqualTo(1);
+    assertThat(texts(a)).containsExactly("{\"i\":3}");
   }
 
   @Test
