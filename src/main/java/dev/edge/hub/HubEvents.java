@@ -27,7 +27,9 @@ import reactor.core.publisher.Mono;
  * of the route the upgrade matched), one at a time per client and in order, and applies the app's
  * answer. The request carries the upgrade request's headers, {@code Sec-WebSocket-Frame} and {@code
  * X-Edge-Client-Id}. The app is looked up in the config active when the event is sent, so events
- * survive reloads and restarts; with no READY worker they wait in the queue.
+ * survive reloads and restarts; with no READY worker they wait in the queue. At most half of what
+ * an app holds is taken by events at once ({@link EventGate}); the rest wait at the edge, so a mass
+ * disconnect never overflows the app's queue.
  */
 public final class HubEvents {
 
@@ -49,6 +51,8 @@ public final class HubEvents {
   private final Supplier<ActiveConfig> config;
   private final WorkerForwarder forwarder;
   private final ExchangeRecorder recorder;
+  private final java.util.Map<String, EventGate> gates =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   HubEvents(
       Hub hub,
@@ -77,11 +81,34 @@ public final class HubEvents {
   }
 
   private void call(HubClient client, Timeouts timeouts, Event event) {
+    AppRuntime runtime = config.get().apps().get(client.app);
+    EventGate gate = gate(client.app, runtime);
+    gate.submit(() -> forward(client, timeouts, event, runtime, gate));
+  }
+
+  /**
+   * The gate of {@code app}, made for its size when first used; a reload that resizes the app keeps
+   * the gate (its limit is a share of the queue, not a promise).
+   */
+  private EventGate gate(String app, AppRuntime runtime) {
+    return gates.computeIfAbsent(
+        app,
+        a ->
+            new EventGate(
+                runtime == null
+                    ? 1
+                    : EventGate.limitFor(
+                        runtime.app().workers(),
+                        runtime.app().maxInflight(),
+                        runtime.app().maxQueue())));
+  }
+
+  private void forward(
+      HubClient client, Timeouts timeouts, Event event, AppRuntime runtime, EventGate gate) {
     String uri = client.query == null ? PATH : PATH + "?" + client.query;
     Exchange exchange = new Exchange(RequestIds.resolve(null));
     exchange.routed("realtime", client.app);
     recorder.enter();
-    AppRuntime runtime = config.get().apps().get(client.app);
     Mono<WorkerForwarder.Answer> answer =
         runtime == null
             ? Mono.error(
@@ -100,22 +127,24 @@ public final class HubEvents {
                 event.body(),
                 exchange,
                 MAX_ANSWER_BYTES);
-    answer.subscribe(
-        done -> {
-          finished(client, event, exchange, uri, done.status());
-          if (done.status() / 100 == 2) {
-            apply(client, event, done.body());
-          } else {
-            failed(client, event, "the app answered " + done.status());
-          }
-          next(client, timeouts);
-        },
-        error -> {
-          int status = error instanceof EdgeException edge ? edge.reason().status() : 502;
-          finished(client, event, exchange, uri, status);
-          failed(client, event, error.getMessage());
-          next(client, timeouts);
-        });
+    answer
+        .doFinally(signal -> gate.done())
+        .subscribe(
+            done -> {
+              finished(client, event, exchange, uri, done.status());
+              if (done.status() / 100 == 2) {
+                apply(client, event, done.body());
+              } else {
+                failed(client, event, "the app answered " + done.status());
+              }
+              next(client, timeouts);
+            },
+            error -> {
+              int status = error instanceof EdgeException edge ? edge.reason().status() : 502;
+              finished(client, event, exchange, uri, status);
+              failed(client, event, error.getMessage());
+              next(client, timeouts);
+            });
   }
 
   private void apply(HubClient client, Event event, String body) {

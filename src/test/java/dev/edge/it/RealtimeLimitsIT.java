@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,17 @@ class RealtimeLimitsIT {
         assertThat(refusal(port)).as("a third client from one address").isEqualTo(429);
       }
       awaitClients(edge, 0);
+      try (java.net.Socket a = upgrade(port, "127.0.0.2");
+          java.net.Socket b = upgrade(port, "127.0.0.3");
+          java.net.Socket c = upgrade(port, "127.0.0.4")) {
+        awaitClients(edge, 3);
+        try (java.net.Socket fourth = new java.net.Socket("127.0.0.1", port)) {
+          assertThat(handshake(fourth))
+              .as("a fourth client from a fourth address: --realtime-max-clients=3")
+              .startsWith("HTTP/1.1 503 ");
+        }
+      }
+      awaitClients(edge, 0);
       try (java.net.Socket silent = new java.net.Socket("127.0.0.1", port)) {
         silent
             .getOutputStream()
@@ -68,6 +80,72 @@ class RealtimeLimitsIT {
       }
       awaitClients(edge, 0);
     }
+  }
+
+  @Test
+  void aMassDisconnectReachesTheAppAsEveryCloseEventWithoutFillingItsQueue() throws Exception {
+    int clients = 60;
+    try (EdgeProcess edge =
+        EdgeProcess.startReady(1, "--workers=1", "--max-inflight=1", "--max-queue=4")) {
+      List<WsClient> open = new java.util.ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        open.add(WsClient.connect(edge.port(), "?channels=/all"));
+      }
+      awaitClients(edge, clients);
+      open.forEach(WsClient::close); // all at once: 60 close events for an app that holds 5
+      awaitClients(edge, 0);
+      String want =
+          "edge_requests_total{app=\"demo\",method=\"POST\",route=\"realtime\",status=\"2xx\"} "
+              + (2.0 * clients);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      String scrape = edge.get("/metrics").body();
+      while (!scrape.contains(want) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        scrape = edge.get("/metrics").body();
+      }
+      assertThat(scrape).as("every open and close event answered by the app").contains(want);
+      assertThat(scrape).doesNotContain("edge_queue_shed_total{app=\"demo\"} 1");
+      assertThat(
+              EdgeProcess.JSON
+                  .readTree(edge.get("/diagnostics").body())
+                  .at("/realtime/eventFailures")
+                  .asInt())
+          .isZero();
+    }
+  }
+
+  /** A WebSocket client from {@code localAddress}, upgraded; the caller closes it. */
+  private static java.net.Socket upgrade(int port, String localAddress) throws Exception {
+    java.net.Socket socket =
+        new java.net.Socket(
+            java.net.InetAddress.getLoopbackAddress(),
+            port,
+            java.net.InetAddress.getByName(localAddress),
+            0);
+    assertThat(handshake(socket)).startsWith("HTTP/1.1 101 ");
+    return socket;
+  }
+
+  /** Sends a WebSocket upgrade on {@code socket} and returns the answer's head. */
+  private static String handshake(java.net.Socket socket) throws Exception {
+    socket.setSoTimeout(10_000);
+    socket
+        .getOutputStream()
+        .write(
+            ("GET /realtime HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    StringBuilder head = new StringBuilder();
+    java.io.InputStream in = socket.getInputStream();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   private static int refusal(int port) throws Exception {
