@@ -1,6 +1,7 @@
 package dev.edge.hub;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -136,9 +137,9 @@ final class HubClient {
   }
 
   /**
-   * Writes every queued frame and flushes once (several frames go out in one gathering write); what
-   * the socket has not taken yet still counts against the send queue until the last write of the
-   * batch completes. Call on the client's loop.
+   * Writes every queued frame and flushes once: several frames go out as one composite message, in
+   * one gathering write; what the socket has not taken yet still counts against the send queue
+   * until that write completes. Call on the client's loop.
    */
   void flushPending() {
     int messages = pending.size();
@@ -157,11 +158,19 @@ final class HubClient {
     ArrayDeque<ByteBuf> batch = pending; // swapped: a write may run the loop's tasks (tests do)
     pending = spare;
     spare = batch;
-    for (int i = 1; i < messages; i++) {
-      channel.write(batch.poll());
+    ByteBuf out;
+    if (messages == 1) {
+      out = batch.poll();
+    } else {
+      // one message through the pipeline and the outbound buffer; still one iovec per frame
+      CompositeByteBuf frames = channel.alloc().compositeDirectBuffer(messages);
+      for (ByteBuf frame = batch.poll(); frame != null; frame = batch.poll()) {
+        frames.addComponent(true, frame);
+      }
+      out = frames;
     }
     channel
-        .writeAndFlush(batch.poll())
+        .writeAndFlush(out)
         .addListener(
             written -> {
               unwrittenMessages -= messages;
