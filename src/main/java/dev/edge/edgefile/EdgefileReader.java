@@ -134,7 +134,7 @@ public final class EdgefileReader {
             top.get("edge"),
             "edge",
             EDGE_KEYS,
-            "a mapping of settings for every app, e.g. {workers: 4}, and mdns",
+            "a mapping of settings for every app, e.g. {workers: 4}",
             problems);
     AppDefaults edge =
         edgeFields == null ? defaults : PoolSection.read(edgeFields, defaults, problems);
