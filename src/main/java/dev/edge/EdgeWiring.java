@@ -331,9 +331,10 @@ public class EdgeWiring {
 
   /**
    * mDNS advertisement, on its own thread: starts once the listeners are bound ({@code
-   * server_start}), follows every applied config, and withdraws with goodbyes when shutdown starts;
-   * the stopping edge waits for the goodbyes before {@code server_stop} returns. With neither
-   * {@code --mdns} nor {@code edge: {mdns: true}} it does nothing.
+   * server_start}), follows every reload (an unchanged one retries after a failure), and withdraws
+   * with goodbyes when shutdown starts; the stopping edge waits for the goodbyes before {@code
+   * server_stop} returns. With neither {@code --mdns} nor {@code edge: {mdns: true}} it does
+   * nothing.
    */
   private static void advertiseOverMdns(
       EdgeOptions options,
@@ -347,7 +348,7 @@ public class EdgeWiring {
             case SERVER_START ->
                 mdns.start(
                     reloader.active().config(), server.get().httpPort(), server.get().httpsPort());
-            case CONFIG_APPLIED -> mdns.update(reloader.active().config());
+            case CONFIG_APPLIED, CONFIG_UNCHANGED -> mdns.update(reloader.active().config());
             case SHUTDOWN_START -> mdns.withdraw();
             case SERVER_STOP -> mdns.awaitWithdrawn(MdnsAdvertiser.WITHDRAW_LIMIT);
             default -> {}

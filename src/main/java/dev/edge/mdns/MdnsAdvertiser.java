@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,6 +46,7 @@ public final class MdnsAdvertiser {
   private final ScheduledExecutorService thread = DaemonThreads.single("edge-mdns");
   private final Map<String, Published> published = new LinkedHashMap<>();
   private volatile CompletableFuture<Void> withdrawn;
+  private volatile boolean asked;
   private InetAddress address;
   private int httpPort = -1;
   private int httpsPort = -1;
@@ -66,7 +68,8 @@ public final class MdnsAdvertiser {
 
   /** Starts advertising {@code config} once the listeners are bound (ports -1 when off). */
   public void start(EdgeConfig config, int httpPort, int httpsPort) {
-    thread.execute(
+    submit(
+        config,
         () -> {
           this.httpPort = httpPort;
           this.httpsPort = httpsPort;
@@ -75,9 +78,13 @@ public final class MdnsAdvertiser {
         });
   }
 
-  /** Advertises what a newly applied config asks for: hosts added, removed, or mDNS turned off. */
+  /**
+   * Advertises what a config reload asks for: hosts added, removed, or mDNS turned off; after a
+   * failure to start, tries again.
+   */
   public void update(EdgeConfig config) {
-    thread.execute(
+    submit(
+        config,
         () -> {
           if (started && withdrawn == null) {
             apply(config, "config_reload");
@@ -85,9 +92,25 @@ public final class MdnsAdvertiser {
         });
   }
 
+  /**
+   * Runs {@code work} on the {@code edge-mdns} thread, which exists only once mDNS has been asked
+   * for; after shutdown has begun, nothing more runs.
+   */
+  private void submit(EdgeConfig config, Runnable work) {
+    if (!options.enabled() && !config.mdns() && !asked) {
+      return;
+    }
+    asked = true;
+    try {
+      thread.execute(work);
+    } catch (RejectedExecutionException e) {
+      // shutting down: the hosts are being withdrawn
+    }
+  }
+
   /** Begins withdrawing every host (shutdown); nothing is advertised afterwards. */
   public void withdraw() {
-    if (withdrawn == null) {
+    if (withdrawn == null && asked) {
       withdrawn = CompletableFuture.runAsync(() -> withdrawAll("shutdown"), thread);
       thread.shutdown();
     }
