@@ -92,28 +92,32 @@ class MdnsIT {
       probe.query("shop.local A", "rr shop\\.local A " + TTL + " 127\\.0\\.0\\.1");
       assertThat(probe.lines("rr www.shop.local ")).isEmpty();
 
-      write(edgefile, edgefile("[blog.local, shop.example.test]"));
+      int beforeReload = probe.mark();
+      write(edgefile, edgefile("[blog.local, edge.local, shop.example.test]"));
       assertThat(probe.http("POST", "http://127.0.0.1:" + port + "/control/reload"))
           .matches("http 200 .*\"result\":\"(applied|unchanged)\".*");
       assertThat(edge.awaitLine("trigger=config_reload", WAIT))
           .endsWith(
               "mdns_advertised address=127.0.0.1 trigger=config_reload added=[blog.local]"
-                  + " removed=[shop.local] urls=["
+                  + " removed=[shop.local] changed=[edge.local] urls=["
                   + http
                   + "edge.local:"
                   + port
-                  + "/_edge/, "
+                  + "/, "
                   + http
                   + "blog.local:"
                   + port
                   + "/]");
-      probe.await("rr shop\\.local A ttl=0 127\\.0\\.0\\.1");
-      probe.await("rr _http\\._tcp\\.local PTR ttl=0 shop\\._http\\._tcp\\.local");
+      probe.await(beforeReload, "rr shop\\.local A ttl=0 127\\.0\\.0\\.1");
+      probe.await(beforeReload, "rr _http\\._tcp\\.local PTR ttl=0 shop\\._http\\._tcp\\.local");
+      probe.query(
+          "edge._http._tcp.local TXT", "rr edge\\._http\\._tcp\\.local TXT " + TTL + " path=/");
       probe.query("blog.local A", "rr blog\\.local A " + TTL + " 127\\.0\\.0\\.1");
       probe.query("_http._tcp.local PTR", "rr _http\\._tcp\\.local PTR " + TTL + " blog\\._http.*");
       assertThat(probe.http("GET", "http://127.0.0.1:" + port + "/server"))
           .isEqualTo("http 200 ok");
 
+      int beforeShutdown = probe.mark();
       edge.signal("TERM");
       assertThat(edge.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(edge.process.exitValue()).as("exit status; output %s", edge.output).isZero();
@@ -121,10 +125,11 @@ class MdnsIT {
           .singleElement()
           .asString()
           .endsWith("mdns_withdrawn hosts=[edge.local, blog.local] trigger=shutdown");
-      probe.await("rr edge\\.local A ttl=0 127\\.0\\.0\\.1");
-      probe.await("rr _http\\._tcp\\.local PTR ttl=0 edge\\._http\\._tcp\\.local");
-      probe.await("rr blog\\.local A ttl=0 127\\.0\\.0\\.1");
-      probe.await("rr _http\\._tcp\\.local PTR ttl=0 blog\\._http\\._tcp\\.local");
+      probe.await(beforeShutdown, "rr edge\\.local A ttl=0 127\\.0\\.0\\.1");
+      probe.await(beforeShutdown, "rr _http\\._tcp\\.local PTR ttl=0 edge\\._http\\._tcp\\.local");
+      probe.await(beforeShutdown, "rr edge\\._http\\._tcp\\.local TXT ttl=0 path=/");
+      probe.await(beforeShutdown, "rr blog\\.local A ttl=0 127\\.0\\.0\\.1");
+      probe.await(beforeShutdown, "rr _http\\._tcp\\.local PTR ttl=0 blog\\._http\\._tcp\\.local");
     }
   }
 
@@ -241,11 +246,22 @@ class MdnsIT {
       }
     }
 
+    /** How many lines the probe has printed so far. */
+    int mark() {
+      return output.size();
+    }
+
     /** Waits until the probe printed a line matching {@code line}. */
     void await(String line) throws Exception {
+      await(0, line);
+    }
+
+    /** Waits until the probe printed a line matching {@code line} after its first {@code mark}. */
+    void await(int mark, String line) throws Exception {
       Pattern expected = Pattern.compile(line);
       long deadline = System.nanoTime() + WAIT.toNanos();
-      while (output.stream().noneMatch(seen -> expected.matcher(seen).matches())) {
+      while (output.subList(mark, output.size()).stream()
+          .noneMatch(seen -> expected.matcher(seen).matches())) {
         assertThat(process.isAlive()).as("probe alive; output %s", output).isTrue();
         assertThat(System.nanoTime())
             .as("a probe line matching %s; probe output %s", line, output)
