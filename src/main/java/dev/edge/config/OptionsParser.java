@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Turns raw option values (from {@code --name=value}, {@code application.yml} or the environment,
@@ -120,8 +121,7 @@ public final class OptionsParser {
           new Option("shutdown-grace-ms", "30000", "milliseconds 1-3600000"));
 
   private static List<Option> concat(Option... core) {
-    return java.util.stream.Stream.concat(Arrays.stream(core), MdnsOptions.OPTIONS.stream())
-        .toList();
+    return Stream.concat(Arrays.stream(core), MdnsOptions.OPTIONS.stream()).toList();
   }
 
   /** Default JVM options of demo workers: small, fast-starting JVMs. */
