@@ -14,6 +14,7 @@ import dev.edge.guard.RejectionCounter;
 import dev.edge.guard.RequestGuard;
 import dev.edge.hub.LocalHubState;
 import dev.edge.hub.RealtimeHub;
+import dev.edge.mdns.MdnsAdvertiser;
 import dev.edge.observe.AccessLog;
 import dev.edge.observe.DashboardEndpoint;
 import dev.edge.observe.EdgeEvents;
@@ -217,6 +218,7 @@ public class EdgeWiring {
             realtime.configure(reloader.active().config());
           }
         });
+    advertiseOverMdns(options, reloader, events, server);
     EdgePipeline.BuiltIns builtIns =
         new EdgePipeline.BuiltIns(
             status,
@@ -325,6 +327,33 @@ public class EdgeWiring {
       }
     }
     return certificates;
+  }
+
+  /**
+   * mDNS advertisement, on its own thread: starts once the listeners are bound ({@code
+   * server_start}), follows every reload (an unchanged one retries after a failure), and withdraws
+   * with goodbyes when shutdown starts; the stopping edge waits for the goodbyes before {@code
+   * server_stop} returns. With neither {@code --mdns} nor {@code edge: {mdns: true}} it does
+   * nothing.
+   */
+  private static void advertiseOverMdns(
+      EdgeOptions options,
+      ConfigReloader reloader,
+      EdgeEvents events,
+      AtomicReference<EdgeServer> server) {
+    MdnsAdvertiser mdns = new MdnsAdvertiser(options.mdns(), events, System.out);
+    events.subscribe(
+        (event, fields) -> {
+          switch (event) {
+            case SERVER_START ->
+                mdns.start(
+                    reloader.active().config(), server.get().httpPort(), server.get().httpsPort());
+            case CONFIG_APPLIED, CONFIG_UNCHANGED -> mdns.update(reloader.active().config());
+            case SHUTDOWN_START -> mdns.withdraw();
+            case SERVER_STOP -> mdns.awaitWithdrawn(MdnsAdvertiser.WITHDRAW_LIMIT);
+            default -> {}
+          }
+        });
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Turns raw option values (from {@code --name=value}, {@code application.yml} or the environment,
@@ -22,7 +23,7 @@ public final class OptionsParser {
 
   /** Every option the edge accepts, with its default and what it expects, for errors and help. */
   public static final List<Option> OPTIONS =
-      List.of(
+      concat(
           new Option("http-port", "8080", "a port 0-65535 (0 = any free port)"),
           new Option("bind-address", "0.0.0.0", "an IP address or host name to listen on"),
           new Option("app", "(none: the demo app)", "an app jar that exists"),
@@ -119,6 +120,10 @@ public final class OptionsParser {
           new Option("watch-debounce-ms", "300", "milliseconds 1-3600000"),
           new Option("shutdown-grace-ms", "30000", "milliseconds 1-3600000"));
 
+  private static List<Option> concat(Option... core) {
+    return Stream.concat(Arrays.stream(core), MdnsOptions.OPTIONS.stream()).toList();
+  }
+
   /** Default JVM options of demo workers: small, fast-starting JVMs. */
   public static final String DEMO_JAVA_OPTIONS =
       "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx128m";
@@ -206,7 +211,8 @@ public final class OptionsParser {
                 Path.of(raw("buffer-dir", System.getProperty("java.io.tmpdir"))).toAbsolutePath()),
             !bool("no-fast-lane", false),
             new TlsOptions(this, source).https(),
-            RealtimeOptions.parse(this, source));
+            RealtimeOptions.parse(this, source),
+            MdnsOptions.parse(source));
     TlsOptions.listeners(options);
     return options;
   }

@@ -12,9 +12,16 @@ import java.util.Map;
  * @param sites sites by name, in declaration order
  * @param tls the edge-wide ACME settings of the top-level {@code tls:} section, {@link
  *     EdgeTls#NONE} when it is absent
+ * @param mdns whether {@code edge: {mdns: true}} asks for mDNS advertisement of {@code edge.local}
+ *     and the sites' {@code .local} hosts (the {@code --mdns} option turns it on as well)
  */
 public record EdgeConfig(
-    int version, Map<String, AppDef> apps, Map<String, Site> sites, EdgeTls tls) {
+    int version, Map<String, AppDef> apps, Map<String, Site> sites, EdgeTls tls, boolean mdns) {
+
+  /** A config that does not ask for mDNS. */
+  public EdgeConfig(int version, Map<String, AppDef> apps, Map<String, Site> sites, EdgeTls tls) {
+    this(version, apps, sites, tls, false);
+  }
 
   /**
    * A named group of hosts sharing one ordered list of routes.

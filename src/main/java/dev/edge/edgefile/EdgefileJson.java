@@ -13,7 +13,8 @@ import java.util.Map;
  * in declaration order, durations as their shortest exact text ({@code 30s}), and paths under the
  * Edgefile's directory written as {@code ${EDGEFILE_DIR}/...}, so the output does not depend on
  * where the file lives. Used for golden files and {@code /status}. A site's {@code tls} and {@code
- * realtime} and the top-level {@code tls} appear only when they are set (unset values as null).
+ * realtime} and the top-level {@code tls} appear only when they are set (unset values as null);
+ * {@code mdns} only when {@code edge: {mdns: true}}.
  */
 public final class EdgefileJson {
 
@@ -39,6 +40,9 @@ public final class EdgefileJson {
     root.put("sites", sites);
     if (!config.tls().equals(EdgeTls.NONE)) {
       root.put("tls", json.tls(config.tls()));
+    }
+    if (config.mdns()) {
+      root.put("mdns", true);
     }
     StringBuilder out = new StringBuilder();
     JsonText.write(root, "", out);

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -30,6 +31,10 @@ public final class EdgefileReader {
 
   private static final List<String> TOP_KEYS =
       List.of("version", "edge", "apps", "sites", "tls", Fields.EXTENSIONS);
+
+  /** The keys of {@code edge:}: the apps' pool defaults, and the edge-wide {@code mdns}. */
+  private static final List<String> EDGE_KEYS =
+      Stream.concat(PoolSection.KEYS.stream(), Stream.of("mdns")).toList();
 
   private EdgefileReader() {}
 
@@ -128,18 +133,23 @@ public final class EdgefileReader {
         Fields.read(
             top.get("edge"),
             "edge",
-            PoolSection.KEYS,
+            EDGE_KEYS,
             "a mapping of settings for every app, e.g. {workers: 4}",
             problems);
     AppDefaults edge =
         edgeFields == null ? defaults : PoolSection.read(edgeFields, defaults, problems);
+    boolean mdns =
+        edgeFields != null
+            && edgeFields.has("mdns")
+            && Boolean.TRUE.equals(
+                Values.bool(edgeFields.get("mdns"), edgeFields.field("mdns"), problems));
     AppsSection.Apps apps = AppsSection.read(top.get("apps"), edge, baseDir, problems);
     ActionSection actions = new ActionSection(problems, baseDir, apps.ids());
     Map<String, EdgeConfig.Site> sites =
         SitesSection.read(top, apps, edge, actions, baseDir, problems);
     EdgeTls tls =
         top.has("tls") ? TlsSection.edge(top.get("tls"), baseDir, problems) : EdgeTls.NONE;
-    return problems.count() > 0 ? null : new EdgeConfig(VERSION, apps.defs(), sites, tls);
+    return problems.count() > 0 ? null : new EdgeConfig(VERSION, apps.defs(), sites, tls, mdns);
   }
 
   private static void checkVersion(Fields top, Problems problems) {

@@ -46,7 +46,10 @@ public final class EdgeEvents {
     CERT_LOADED("cert_loaded"),
     CERT_OBTAINED("cert_obtained"),
     CERT_RENEWED("cert_renewed"),
-    CERT_FAILED("cert_failed");
+    CERT_FAILED("cert_failed"),
+    MDNS_ADVERTISED("mdns_advertised"),
+    MDNS_WITHDRAWN("mdns_withdrawn"),
+    MDNS_FAILED("mdns_failed");
 
     private final String id;
 
@@ -135,7 +138,8 @@ public final class EdgeEvents {
             || event == Event.WORKER_START_TIMEOUT
             || event == Event.WORKER_KILL
             || event == Event.CONFIG_REJECTED
-            || event == Event.CONFIG_ROLLED_BACK;
+            || event == Event.CONFIG_ROLLED_BACK
+            || event == Event.MDNS_FAILED;
     if (bad) {
       LOG.warn("{}", text);
     } else {

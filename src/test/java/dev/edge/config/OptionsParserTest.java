@@ -143,4 +143,20 @@ class OptionsParserTest {
     assertThatThrownBy(() -> OptionsParser.rejectUnknown(new String[] {"--wrokers=2"}))
         .hasMessageStartingWith("unknown option --wrokers (expected one of: --http-port,");
   }
+
+  @Test
+  void mdnsIsOffByDefaultAndTakesAnInterfaceNameOrAddress() {
+    assertThat(parse(Map.of(), List.of()).mdns()).isEqualTo(new Mdns(false, null));
+    assertThat(parse(Map.of("mdns", ""), List.of()).mdns()).isEqualTo(new Mdns(true, null));
+    assertThat(parse(Map.of("mdns", "true", "mdns-interface", " eth0 "), List.of()).mdns())
+        .isEqualTo(new Mdns(true, "eth0"));
+    assertThatThrownBy(() -> parse(Map.of("mdns", "yes"), List.of()))
+        .hasMessage("--mdns: \"yes\" is not valid (expected: true or false)");
+    assertThatThrownBy(() -> parse(Map.of("mdns-interface", " "), List.of()))
+        .hasMessage(
+            "--mdns-interface: \"\" is not valid (expected: a network interface name (eth0) or"
+                + " one of its IP addresses)");
+    assertThat(OptionsParser.OPTIONS.stream().map(OptionsParser.Option::name))
+        .contains("mdns", "mdns-interface");
+  }
 }

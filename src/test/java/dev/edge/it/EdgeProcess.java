@@ -51,7 +51,17 @@ final class EdgeProcess implements AutoCloseable {
 
   /** Starts an edge with the given options (and optional JVM options before {@code -jar}). */
   static EdgeProcess start(List<String> jvmOptions, String... options) throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), jvmOptions, options);
+  }
+
+  /**
+   * Starts an edge whose {@code java} command follows {@code prefix} (a program that ends by
+   * executing its arguments, e.g. {@code unshare -n sh -c '... exec "$0" "$@"'}, so the process is
+   * the edge's JVM).
+   */
+  static EdgeProcess start(List<String> prefix, List<String> jvmOptions, String... options)
+      throws IOException {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Dio.netty.leakDetection.level=simple"); // off by default; close() checks it
     command.addAll(jvmOptions);
