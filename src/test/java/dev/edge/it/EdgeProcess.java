@@ -68,7 +68,7 @@ final class EdgeProcess implements AutoCloseable {
     command.add("-jar");
     command.add(JAR.toAbsolutePath().toString());
     List<String> given = List.of(options);
-    if (given.stream().noneMatch(o -> o.startsWith("--http-port") || o.startsWith("--no-http"))) {
+    if (given.stream().noneMatch(o -> o.startsWith("--http-port") || o.equals("--no-http"))) {
       command.add("--http-port=0");
     }
     command.add("--bind-address=127.0.0.1");
