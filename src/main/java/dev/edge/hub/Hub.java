@@ -33,6 +33,7 @@ public final class Hub {
   private final HubState state;
   private final Map<String, HubClient> clients = new ConcurrentHashMap<>();
   private final Map<EventLoop, Outbox> outboxes = new ConcurrentHashMap<>();
+  private final Map<String, Resolved> resolvedChannels = new ConcurrentHashMap<>();
   private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
   private final LongAdder connections = new LongAdder();
   private final LongAdder messagesIn = new LongAdder();
@@ -126,6 +127,7 @@ public final class Hub {
   void removed(HubClient client, String address) {
     if (clients.remove(client.id) != null) {
       perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+      state.channelsOf(client.id).forEach(resolvedChannels::remove); // holds no gone client
       state.remove(client.id);
     }
   }
@@ -183,7 +185,10 @@ public final class Hub {
             kept == null || channelsNamed.isEmpty()
                 ? instruction.payload()
                 : kept.record(channelsNamed, instruction.payload(), System.nanoTime()).frame();
-        delivered += deliver(recipients, frame);
+        delivered +=
+            recipients == targets && named.size() == 1 && named.get(0).startsWith("/")
+                ? deliver(clientsOf(named.get(0), targets), frame)
+                : deliver(recipients, frame);
       }
       if (instruction.closeReason() != null) {
         for (String target : recipients) {
@@ -245,15 +250,22 @@ public final class Hub {
    * Returns the clients it went or will go to.
    */
   private int deliver(Set<String> recipients, byte[] payload) {
+    List<HubClient> connected = new ArrayList<>(recipients.size());
+    for (String id : recipients) {
+      HubClient client = clients.get(id);
+      if (client != null) {
+        connected.add(client);
+      }
+    }
+    return deliver(connected, payload);
+  }
+
+  private int deliver(List<HubClient> recipients, byte[] payload) {
     ByteBuf frame = TextFrames.encode(payload);
     int delivered = 0;
     Map<Outbox, List<HubClient>> elsewhere = null;
     try {
-      for (String id : recipients) {
-        HubClient client = clients.get(id);
-        if (client == null) {
-          continue;
-        }
+      for (HubClient client : recipients) {
         if (client.outbox().loop().inEventLoop()) {
           delivered += offer(client, frame) ? 1 : 0;
         } else {
@@ -310,6 +322,31 @@ public final class Hub {
     }
     return false;
   }
+
+  /**
+   * The connected clients of {@code channel} whose ids are {@code members} (the state's snapshot),
+   * kept while the state returns the same snapshot: publishing again and again to a large channel
+   * whose members stay put looks up no client by id.
+   */
+  private List<HubClient> clientsOf(String channel, Set<String> members) {
+    Resolved cached = resolvedChannels.get(channel);
+    if (cached != null && cached.members() == members) {
+      return cached.clients();
+    }
+    List<HubClient> connected = new ArrayList<>(members.size());
+    for (String id : members) {
+      HubClient client = clients.get(id);
+      if (client != null) {
+        connected.add(client);
+      }
+    }
+    List<HubClient> kept = java.util.Collections.unmodifiableList(connected);
+    resolvedChannels.put(channel, new Resolved(members, kept));
+    return kept;
+  }
+
+  /** A channel's member snapshot and its clients. */
+  private record Resolved(Set<String> members, List<HubClient> clients) {}
 
   /** The outbox of {@code loop}, which every client of that loop shares. */
   Outbox outboxFor(EventLoop loop) {
