@@ -95,15 +95,16 @@ public class EdgeApplication {
   }
 
   /**
-   * SIGTERM and SIGINT: graceful shutdown (see {@link EdgeServer#stop()}), then exit 0. SIGHUP:
-   * reload the Edgefile. SIGUSR1: rolling restart of every app. Not SIGUSR2, which rip-server uses:
-   * HotSpot on Linux suspends threads with SIGUSR2 (JFR's method sampler, for one), so a Java
-   * handler for it breaks profiling and turns every profiler sample into a restart.
+   * SIGTERM and SIGINT (and {@code POST /control/stop}): graceful shutdown (see {@link
+   * EdgeServer#stop()}), then exit 0. SIGHUP: reload the Edgefile. SIGUSR1: rolling restart of
+   * every app. Not SIGUSR2, which rip-server uses: HotSpot on Linux suspends threads with SIGUSR2
+   * (JFR's method sampler, for one), so a Java handler for it breaks profiling and turns every
+   * profiler sample into a restart.
    */
   private static void installSignals(ConfigurableApplicationContext context) {
     AtomicBoolean stopping = new AtomicBoolean();
-    SignalHandler shutdown =
-        signal -> {
+    Runnable beginShutdown =
+        () -> {
           if (stopping.compareAndSet(false, true)) {
             Thread stopper =
                 new Thread(
@@ -115,9 +116,11 @@ public class EdgeApplication {
             stopper.start();
           }
         };
+    SignalHandler shutdown = signal -> beginShutdown.run();
     Signal.handle(new Signal("TERM"), shutdown);
     Signal.handle(new Signal("INT"), shutdown);
     EdgeServer server = context.getBean(EdgeServer.class);
+    server.onStopRequest(beginShutdown);
     Signal.handle(new Signal("USR1"), signal -> server.restartApps("signal"));
     Signal.handle(new Signal("HUP"), signal -> server.reloadConfig("sighup"));
   }

@@ -46,6 +46,7 @@ import java.util.List;
  *     or to rule the fast lane's own carrying out)
  * @param https the HTTPS listener and its certificates
  * @param realtime the realtime hub
+ * @param runDir where the control socket and pid file go ({@code --run-dir}, 0700)
  */
 public record EdgeOptions(
     int httpPort,
@@ -78,7 +79,8 @@ public record EdgeOptions(
     Buffering buffering,
     boolean fastLane,
     Https https,
-    Realtime realtime) {
+    Realtime realtime,
+    Path runDir) {
 
   /** The Reactor Netty property that sets the number of event loops; the edge sets it. */
   public static final String EVENT_LOOPS_PROPERTY = "reactor.netty.ioWorkerCount";

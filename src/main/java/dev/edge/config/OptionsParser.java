@@ -44,6 +44,10 @@ public final class OptionsParser {
           new Option(
               "socket-dir", "<tmpdir>/edge-<user>", "a directory path of at most 60 characters"),
           new Option("cache-dir", "~/.cache/edge", "a directory path"),
+          new Option(
+              "run-dir",
+              "$XDG_RUNTIME_DIR/edge or <tmpdir>/edge-<user>",
+              "a path of 1-80 characters"),
           new Option("transport", "unix", "unix or tcp"),
           new Option("worker-scheduling", "batch", "batch or normal"),
           new Option("health-path", "/ready", "a path starting with / (no query)"),
@@ -206,7 +210,8 @@ public final class OptionsParser {
                 Path.of(raw("buffer-dir", System.getProperty("java.io.tmpdir"))).toAbsolutePath()),
             !bool("no-fast-lane", false),
             new TlsOptions(this, source).https(),
-            RealtimeOptions.parse(this, source));
+            RealtimeOptions.parse(this, source),
+            ControlOptions.runDir(source));
     TlsOptions.listeners(options);
     return options;
   }
