@@ -1,5 +1,6 @@
 package dev.edge;
 
+import dev.edge.cli.EdgeCli;
 import dev.edge.config.EdgeOptions;
 import dev.edge.config.OptionException;
 import dev.edge.config.OptionsParser;
@@ -65,6 +66,9 @@ public class EdgeApplication {
       out.print(usage());
       return;
     }
+    if (args.length > 0 && EdgeCli.COMMANDS.contains(args[0])) {
+      System.exit(EdgeCli.run(args, out, System.err)); // no Spring: the client starts fast
+    }
     if (args.length > 0 && args[0].equals("check")) {
       System.exit(
           EdgefileCheck.run(
@@ -128,7 +132,9 @@ public class EdgeApplication {
   static String usage() {
     StringBuilder text =
         new StringBuilder(
-            "usage: java -jar edge.jar [options] [APP]\n       java -jar edge.jar check [EDGEFILE]\n\n");
+            "usage: java -jar edge.jar [options] [APP]\n       java -jar edge.jar check [EDGEFILE]\n"
+                + EdgeCli.usage()
+                + "\n");
     text.append(
         "APP is an app jar started as `java -jar APP` per worker. Without it the edge serves the\n"
             + "apps and sites of its Edgefile (--edgefile, ./Edgefile or ./config/Edgefile), or else\n"
