@@ -42,10 +42,13 @@ final class Commands {
     return show("list", client.call("GET", "/control/apps"), CliOutput::list);
   }
 
-  int logs(String app, boolean follow, long worker, long lines) throws IOException {
+  int logs(String app, boolean follow, long worker, long lines, long since) throws IOException {
     StringBuilder path = new StringBuilder("/control/apps/").append(encode(app)).append("/logs?");
     if (worker >= 0) {
       path.append("worker=").append(worker).append('&');
+    }
+    if (since >= 0) {
+      path.append("since=").append(since).append('&');
     }
     if (follow) {
       return stream("logs", path.append("follow=1").toString(), r -> CliOutput.logLine(app, r));

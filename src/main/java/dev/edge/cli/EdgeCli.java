@@ -16,10 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code java -jar edge.jar COMMAND [options]}: drives a running edge through its control socket,
  * without starting Spring or Netty. Commands: {@code status}, {@code list}, {@code logs APP [-f]
- * [--worker=N] [--lines=N]}, {@code events [-f] [--since=N]}, {@code restart APP}, {@code app-stop
- * APP}, {@code app-start APP}, {@code reload}, {@code stop [--timeout=S]}. The edge is found in
- * {@code --run-dir} (the edge's default), or named with {@code --socket=PATH}. Human output by
- * default, the API's JSON with {@code --json}.
+ * [--worker=N] [--lines=N] [--since=SEQ]}, {@code events [-f] [--since=N]}, {@code restart APP},
+ * {@code app-stop APP}, {@code app-start APP}, {@code reload}, {@code stop [--timeout=S]}. The edge
+ * is found in {@code --run-dir} (the edge's default), or named with {@code --socket=PATH}. Human
+ * output by default, the API's JSON with {@code --json}.
  *
  * <p>Exit status: 0 done; 1 the operation failed (its reason on stderr); 2 bad usage, or several
  * edges running and no {@code --socket}; 3 no running edge (one line on stderr).
@@ -93,7 +93,8 @@ public final class EdgeCli {
                 app,
                 options.containsKey("follow"),
                 number(options, "worker"),
-                number(options, "lines"));
+                number(options, "lines"),
+                number(options, "since"));
         case "events" -> commands.events(options.containsKey("follow"), number(options, "since"));
         case "restart" -> commands.restart(app);
         case "app-stop" -> commands.appStop(app);
@@ -191,7 +192,7 @@ public final class EdgeCli {
   /** The {@code --help} lines for the commands. */
   public static String usage() {
     return "       java -jar edge.jar status|list|reload [--json]\n"
-        + "       java -jar edge.jar logs APP [-f] [--worker=N] [--lines=N] [--json]\n"
+        + "       java -jar edge.jar logs APP [-f] [--worker=N] [--lines=N] [--since=SEQ] [--json]\n"
         + "       java -jar edge.jar events [-f] [--since=SEQ] [--json]\n"
         + "       java -jar edge.jar restart|app-stop|app-start APP [--json]\n"
         + "       java -jar edge.jar stop [--timeout=SECONDS] [--json]\n"
