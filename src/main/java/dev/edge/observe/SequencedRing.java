@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
@@ -81,7 +82,7 @@ public final class SequencedRing<T> {
    * Appends the value {@code make} builds from the number it gets, under the ring's lock, so
    * numbers and whatever {@code make} records with them (a timestamp) rise together.
    */
-  public <V extends T> V append(java.util.function.LongFunction<V> make) {
+  public <V extends T> V append(LongFunction<V> make) {
     V value;
     synchronized (this) {
       long seq = next++;
