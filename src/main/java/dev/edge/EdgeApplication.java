@@ -1,5 +1,6 @@
 package dev.edge;
 
+import dev.edge.cli.EdgeCli;
 import dev.edge.config.EdgeOptions;
 import dev.edge.config.OptionException;
 import dev.edge.config.OptionsParser;
@@ -65,6 +66,9 @@ public class EdgeApplication {
       out.print(usage());
       return;
     }
+    if (args.length > 0 && EdgeCli.COMMANDS.contains(args[0])) {
+      System.exit(EdgeCli.run(args, out, System.err)); // no Spring: the client starts fast
+    }
     if (args.length > 0 && args[0].equals("check")) {
       System.exit(
           EdgefileCheck.run(
@@ -95,15 +99,16 @@ public class EdgeApplication {
   }
 
   /**
-   * SIGTERM and SIGINT: graceful shutdown (see {@link EdgeServer#stop()}), then exit 0. SIGHUP:
-   * reload the Edgefile. SIGUSR1: rolling restart of every app. Not SIGUSR2, which rip-server uses:
-   * HotSpot on Linux suspends threads with SIGUSR2 (JFR's method sampler, for one), so a Java
-   * handler for it breaks profiling and turns every profiler sample into a restart.
+   * SIGTERM and SIGINT (and {@code POST /control/stop}): graceful shutdown (see {@link
+   * EdgeServer#stop()}), then exit 0. SIGHUP: reload the Edgefile. SIGUSR1: rolling restart of
+   * every app. Not SIGUSR2, which rip-server uses: HotSpot on Linux suspends threads with SIGUSR2
+   * (JFR's method sampler, for one), so a Java handler for it breaks profiling and turns every
+   * profiler sample into a restart.
    */
   private static void installSignals(ConfigurableApplicationContext context) {
     AtomicBoolean stopping = new AtomicBoolean();
-    SignalHandler shutdown =
-        signal -> {
+    Runnable beginShutdown =
+        () -> {
           if (stopping.compareAndSet(false, true)) {
             Thread stopper =
                 new Thread(
@@ -115,9 +120,11 @@ public class EdgeApplication {
             stopper.start();
           }
         };
+    SignalHandler shutdown = signal -> beginShutdown.run();
     Signal.handle(new Signal("TERM"), shutdown);
     Signal.handle(new Signal("INT"), shutdown);
     EdgeServer server = context.getBean(EdgeServer.class);
+    server.onStopRequest(beginShutdown);
     Signal.handle(new Signal("USR1"), signal -> server.restartApps("signal"));
     Signal.handle(new Signal("HUP"), signal -> server.reloadConfig("sighup"));
   }
@@ -125,7 +132,9 @@ public class EdgeApplication {
   static String usage() {
     StringBuilder text =
         new StringBuilder(
-            "usage: java -jar edge.jar [options] [APP]\n       java -jar edge.jar check [EDGEFILE]\n\n");
+            "usage: java -jar edge.jar [options] [APP]\n       java -jar edge.jar check [EDGEFILE]\n"
+                + EdgeCli.usage()
+                + "\n");
     text.append(
         "APP is an app jar started as `java -jar APP` per worker. Without it the edge serves the\n"
             + "apps and sites of its Edgefile (--edgefile, ./Edgefile or ./config/Edgefile), or else\n"

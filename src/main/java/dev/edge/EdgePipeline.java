@@ -89,7 +89,7 @@ public final class EdgePipeline {
    * @param status {@code /server} and {@code /status}
    * @param diagnostics {@code /diagnostics}
    * @param metrics {@code /metrics}, or null when metrics are off
-   * @param control {@code /control/reload}
+   * @param control {@code /control/*}
    * @param dashboard the live page under {@code /_edge/}
    */
   public record BuiltIns(
@@ -229,14 +229,12 @@ public final class EdgePipeline {
         return builtIns.diagnostics().send(res);
       case "/metrics":
         return builtIns.metrics().send(res);
-      case ControlEndpoint.RELOAD:
-        return builtIns.control().reload(req, res);
-      case ControlEndpoint.RENEW:
-        return builtIns.control().renew(req, res);
       case PublishEndpoint.PATH:
         return builtIns.realtime().publish().publish(req, res);
       default:
-        return builtIns.dashboard().serve(rawPath, req, res);
+        return ControlEndpoint.owns(rawPath)
+            ? builtIns.control().handle(rawPath, req, res)
+            : builtIns.dashboard().serve(rawPath, req, res);
     }
   }
 

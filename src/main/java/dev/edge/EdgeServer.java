@@ -2,6 +2,7 @@ package dev.edge;
 
 import dev.edge.buffer.BufferDirectory;
 import dev.edge.config.EdgeOptions;
+import dev.edge.control.ControlSocket;
 import dev.edge.guard.RequestGuard;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
@@ -80,6 +81,9 @@ public final class EdgeServer implements SmartLifecycle {
   private volatile DisposableServer listener;
   private volatile DisposableServer httpsListener;
   private volatile AppWatcher watcher;
+  private volatile ControlSocket control;
+  private volatile Runnable shutdown;
+  private volatile Duration requestedGrace;
 
   /**
    * Creates the server; nothing is bound until {@link #start()}.
@@ -182,6 +186,9 @@ public final class EdgeServer implements SmartLifecycle {
         httpsPort() < 0 ? null : httpsPort(),
         "pid",
         ProcessHandle.current().pid());
+    if (control != null) {
+      control.open(listener != null ? listener.port() : httpsPort());
+    }
     if (reloader.source().edgefile() != null) {
       List<String> edgefile = List.of(reloader.source().edgefile().toString());
       try {
@@ -235,6 +242,25 @@ public final class EdgeServer implements SmartLifecycle {
     }
   }
 
+  /** The control socket to open once the listeners are bound and to close when stopped. */
+  public void controlSocket(ControlSocket socket) {
+    this.control = socket;
+  }
+
+  /** What begins the graceful shutdown (the SIGTERM handler's), for {@link #requestStop}. */
+  public void onStopRequest(Runnable beginShutdown) {
+    this.shutdown = beginShutdown;
+  }
+
+  /** Begins the graceful shutdown as SIGTERM does, letting requests drain for {@code grace}. */
+  public void requestStop(Duration grace) {
+    requestedGrace = grace;
+    Runnable begin = shutdown;
+    if (begin != null) {
+      begin.run();
+    }
+  }
+
   /** Reloads the Edgefile (SIGHUP, a file change); the outcome is reported as an event. */
   public void reloadConfig(String trigger) {
     reloader.reload(trigger);
@@ -242,7 +268,8 @@ public final class EdgeServer implements SmartLifecycle {
 
   @Override
   public void stop() {
-    Duration grace = options.supervision().shutdownGrace();
+    Duration grace =
+        requestedGrace != null ? requestedGrace : options.supervision().shutdownGrace();
     startSafetyNet(grace.plus(SAFETY_MARGIN));
     events.emit(
         Event.SHUTDOWN_START,
@@ -265,6 +292,9 @@ public final class EdgeServer implements SmartLifecycle {
     pipeline.close();
     buffers.close();
     events.emit(Event.SERVER_STOP, "activeRequests", pipeline.activeRequests());
+    if (control != null) {
+      control.close();
+    }
     stopped.countDown();
   }
 

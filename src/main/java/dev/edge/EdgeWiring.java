@@ -8,6 +8,8 @@ import dev.edge.config.Https;
 import dev.edge.config.OptionException;
 import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
+import dev.edge.control.ControlOperations;
+import dev.edge.control.ControlSocket;
 import dev.edge.control.DiagnosticsEndpoint;
 import dev.edge.control.MetricsEndpoint;
 import dev.edge.guard.RejectionCounter;
@@ -219,6 +221,24 @@ public class EdgeWiring {
           }
         });
     advertiseOverMdns(options, reloader, events, server);
+    ControlEndpoint control =
+        new ControlEndpoint(
+            new ControlOperations(
+                reloader,
+                status,
+                events,
+                grace -> server.get().requestStop(grace),
+                options.supervision().shutdownGrace()),
+            access,
+            json,
+            renewals);
+    events.subscribe(
+        (event, fields) -> {
+          if (event == Event.SHUTDOWN_START) { // followed streams end, so requests can drain
+            events.log().close();
+            reloader.active().apps().values().forEach(app -> app.supervisor().output().close());
+          }
+        });
     EdgePipeline.BuiltIns builtIns =
         new EdgePipeline.BuiltIns(
             status,
@@ -246,7 +266,7 @@ public class EdgeWiring {
                       certificateGauges(certificates, certificateExpiry);
                     })
                 : null,
-            new ControlEndpoint(reloader, access, json, renewals),
+            control,
             new DashboardEndpoint(),
             realtime);
     ErrorResponder errors = new ErrorResponder();
@@ -278,6 +298,7 @@ public class EdgeWiring {
                 : new HttpsListener(
                     certificates, options.guard().maxHeaderBytes(), handshakeFailures),
             System.out));
+    server.get().controlSocket(new ControlSocket(options.runDir(), control, errors, System.out));
     return server.get();
   }
 

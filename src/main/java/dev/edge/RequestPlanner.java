@@ -193,23 +193,22 @@ public final class RequestPlanner {
       case "/server":
       case "/status":
       case "/diagnostics":
-      case ControlEndpoint.RELOAD:
-      case ControlEndpoint.RENEW:
       case PublishEndpoint.PATH:
         return true;
       case "/metrics":
         return metricsEndpoint;
       default:
-        return rawPath.equals(presencePath) || DashboardEndpoint.owns(rawPath);
+        return rawPath.equals(presencePath)
+            || DashboardEndpoint.owns(rawPath)
+            || ControlEndpoint.owns(rawPath);
     }
   }
 
-  /** Whether a built-in answers anyone: the probes, and the control endpoint (it checks itself). */
+  /** Whether a built-in answers anyone: the probes, and the control endpoints (they check). */
   private boolean isPublic(String rawPath) {
     return rawPath.equals("/server")
         || rawPath.equals("/status")
-        || rawPath.equals(ControlEndpoint.RELOAD)
-        || rawPath.equals(ControlEndpoint.RENEW)
+        || ControlEndpoint.owns(rawPath)
         || rawPath.equals(PublishEndpoint.PATH)
         || rawPath.equals(presencePath);
   }

@@ -47,6 +47,7 @@ import java.util.List;
  * @param https the HTTPS listener and its certificates
  * @param realtime the realtime hub
  * @param mdns mDNS advertisement of {@code edge.local} and the sites' {@code .local} hosts
+ * @param runDir where the control socket and pid file go ({@code --run-dir}, 0700)
  */
 public record EdgeOptions(
     int httpPort,
@@ -80,7 +81,8 @@ public record EdgeOptions(
     boolean fastLane,
     Https https,
     Realtime realtime,
-    Mdns mdns) {
+    Mdns mdns,
+    Path runDir) {
 
   /** The Reactor Netty property that sets the number of event loops; the edge sets it. */
   public static final String EVENT_LOOPS_PROPERTY = "reactor.netty.ioWorkerCount";

@@ -2,18 +2,17 @@ package dev.edge.observe;
 
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Lifecycle events: every event name the edge emits is in {@link Event}. With {@code
- * --json-logging} each event is one JSON object on one line of stdout ({@code
- * {"t":"<ISO-8601>","event":"worker_start","app":"demo",...}}); otherwise a human line {@code
- * worker_start app=demo worker=3 ...} in the log, leaving out fields whose value is null (JSON
- * keeps them).
+ * Lifecycle events: every event name the edge emits is in {@link Event}. Each event gets the next
+ * sequence number of the event log ({@link #log()}, the last {@link #LOG_CAPACITY} events, read by
+ * {@code /control/events}) and a timestamp. With {@code --json-logging} each event is one JSON
+ * object on one line of stdout ({@code {"seq":42,"t":"<ISO-8601>","event":"worker_start",
+ * "app":"demo",...}}); otherwise a human line {@code seq=42 worker_start app=demo worker=3 ...} in
+ * the log, leaving out fields whose value is null (JSON keeps them).
  *
  * <p>Thread-safety: {@link #emit} may be called from any thread; JSON lines are written whole.
  */
@@ -43,6 +42,8 @@ public final class EdgeEvents {
     CONFIG_ROLLED_BACK("config_rolled_back"),
     CONFIG_UNCHANGED("config_unchanged"),
     APP_RETIRED("app_retired"),
+    APP_STOPPED("app_stopped"),
+    APP_STARTED("app_started"),
     CERT_LOADED("cert_loaded"),
     CERT_OBTAINED("cert_obtained"),
     CERT_RENEWED("cert_renewed"),
@@ -63,6 +64,9 @@ public final class EdgeEvents {
     }
   }
 
+  /** How many events the event log keeps. */
+  public static final int LOG_CAPACITY = 10_000;
+
   private static final Logger LOG = LoggerFactory.getLogger("edge.events");
 
   private final boolean json;
@@ -70,6 +74,7 @@ public final class EdgeEvents {
   private final JsonMapper mapper = JsonMapper.builder().build();
   private final java.util.List<Listener> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final SequencedRing<LoggedEvent> log = new SequencedRing<>(LOG_CAPACITY);
 
   /** Hears every event after it was written (the metrics count them). */
   @FunctionalInterface
@@ -102,30 +107,31 @@ public final class EdgeEvents {
     this.out = out;
   }
 
+  /** The event log: every event emitted, numbered from 1 (see {@link SequencedRing}). */
+  public SequencedRing<LoggedEvent> log() {
+    return log;
+  }
+
   /** Emits {@code event} with alternating field names and values. */
   public void emit(Event event, Object... fields) {
-    write(event, fields);
+    LoggedEvent logged = log.append(seq -> LoggedEvent.of(seq, Instant.now(), event.id(), fields));
+    write(event, logged, fields);
     for (Listener listener : listeners) {
       listener.onEvent(event, fields);
     }
   }
 
-  private void write(Event event, Object... fields) {
+  private void write(Event event, LoggedEvent logged, Object... fields) {
     if (json) {
-      Map<String, Object> line = new LinkedHashMap<>();
-      line.put("t", Instant.now().toString());
-      line.put("event", event.id());
-      for (int i = 0; i + 1 < fields.length; i += 2) {
-        line.put(String.valueOf(fields[i]), fields[i + 1]);
-      }
-      String text = mapper.writeValueAsString(line);
+      String text = mapper.writeValueAsString(logged.document());
       synchronized (out) {
         out.println(text);
         out.flush();
       }
       return;
     }
-    StringBuilder text = new StringBuilder(event.id());
+    StringBuilder text = new StringBuilder("seq=").append(logged.seq()).append(' ');
+    text.append(event.id());
     for (int i = 0; i + 1 < fields.length; i += 2) {
       if (fields[i + 1] != null) {
         text.append(' ').append(fields[i]).append('=').append(fields[i + 1]);

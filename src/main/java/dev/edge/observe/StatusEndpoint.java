@@ -74,7 +74,8 @@ public final class StatusEndpoint {
         .then();
   }
 
-  Map<String, Object> document() {
+  /** The document {@code /status} answers with (also {@code /control/status}). */
+  public Map<String, Object> document() {
     List<Map<String, Object>> apps = new ArrayList<>();
     boolean healthy = true;
     for (AppPool pool : pools.get()) {

@@ -1,5 +1,6 @@
 /**
- * What the edge tells about itself: request ids, {@code /server}, {@code /status} and the dashboard
- * page under {@code /_edge/}.
+ * What the edge tells about itself: request ids, {@code /server}, {@code /status}, lifecycle events
+ * and their numbered event log, metrics, the access log and the dashboard page under {@code
+ * /_edge/}.
  */
 package dev.edge.observe;

@@ -34,6 +34,7 @@ public final class AppPool {
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private long generation = 1;
   private boolean closed;
+  private EdgeException closedBy = new EdgeException(Reason.SHUTTING_DOWN);
   private int abandoned;
 
   /**
@@ -127,6 +128,7 @@ public final class AppPool {
    */
   private void enqueue(Waiter waiter, MonoSink<Lease> sink) {
     Reason refusal = null;
+    String refusalText = null;
     WorkerSlot recycle = null;
     synchronized (lock) {
       if (waiter.state == Waiter.DONE) {
@@ -134,7 +136,8 @@ public final class AppPool {
       }
       waiter.sink = sink;
       if (closed) {
-        refusal = Reason.SHUTTING_DOWN;
+        refusal = closedBy.reason();
+        refusalText = closedBy.getMessage();
         waiter.state = Waiter.DONE;
       } else {
         WorkerSlot worker = LeastInflight.pick(workers, generation, waiter.avoid);
@@ -155,7 +158,8 @@ public final class AppPool {
       }
     }
     if (refusal != null) {
-      sink.error(new EdgeException(refusal, refusalDetail(refusal)));
+      sink.error(
+          new EdgeException(refusal, refusalText != null ? refusalText : refusalDetail(refusal)));
     } else if (waiter.lease != null) {
       sink.success(waiter.lease);
     }
@@ -337,9 +341,19 @@ public final class AppPool {
 
   /** Refuses new requests and answers every queued one with {@code reason}. */
   public void close(Reason reason) {
+    close(reason, reason.title());
+  }
+
+  /**
+   * Refuses new requests and answers every queued one with {@code reason} and {@code detail} (an
+   * app stopped through the control API), until {@link #reopen()}.
+   */
+  public void close(Reason reason, String detail) {
     List<Waiter> refused;
+    EdgeException refusal = new EdgeException(reason, detail);
     synchronized (lock) {
       closed = true;
+      closedBy = refusal;
       refused = new ArrayList<>(queue);
       queue.clear();
       refused.forEach(waiter -> waiter.state = Waiter.DONE);
@@ -348,7 +362,14 @@ public final class AppPool {
       if (waiter.timer != null) {
         waiter.timer.dispose();
       }
-      waiter.sink.error(new EdgeException(reason));
+      waiter.sink.error(new EdgeException(reason, detail));
+    }
+  }
+
+  /** Takes requests again after {@link #close(Reason, String)} (the app was started again). */
+  public void reopen() {
+    synchronized (lock) {
+      closed = false;
     }
   }
 

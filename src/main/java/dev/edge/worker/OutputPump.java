@@ -1,5 +1,6 @@
 package dev.edge.worker;
 
+import dev.edge.observe.SequencedRing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -10,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drains one worker output stream line by line into the edge's log (prefixed with app and worker
- * id) and the worker's {@link LogRing}, so a worker never blocks on a full pipe. Lines longer than
- * {@link #MAX_LINE} characters are split.
+ * id), the worker's {@link LogRing} and its app's output log (which {@code edge logs} reads), so a
+ * worker never blocks on a full pipe. Lines longer than {@link #MAX_LINE} characters are split.
  */
 final class OutputPump implements Runnable {
 
@@ -21,16 +22,32 @@ final class OutputPump implements Runnable {
   private final InputStream stream;
   private final String prefix;
   private final LogRing ring;
+  private final SequencedRing<WorkerLine> appOutput;
+  private final long workerId;
 
-  private OutputPump(InputStream stream, String prefix, LogRing ring) {
+  private OutputPump(
+      InputStream stream,
+      String prefix,
+      LogRing ring,
+      SequencedRing<WorkerLine> appOutput,
+      long workerId) {
     this.stream = stream;
     this.prefix = prefix;
     this.ring = ring;
+    this.appOutput = appOutput;
+    this.workerId = workerId;
   }
 
   /** Starts a daemon thread that drains {@code stream} until EOF. */
-  static void start(InputStream stream, String prefix, LogRing ring, String threadName) {
-    DaemonThreads.start(threadName, new OutputPump(stream, prefix, ring), true);
+  static void start(
+      InputStream stream,
+      String prefix,
+      LogRing ring,
+      SequencedRing<WorkerLine> appOutput,
+      long workerId,
+      String threadName) {
+    DaemonThreads.start(
+        threadName, new OutputPump(stream, prefix, ring, appOutput, workerId), true);
   }
 
   @Override
@@ -65,6 +82,7 @@ final class OutputPump implements Runnable {
     String text = line.toString();
     line.setLength(0);
     ring.add(text);
+    appOutput.append(new WorkerLine(workerId, text));
     LOG.info("{} {}", prefix, text);
   }
 }

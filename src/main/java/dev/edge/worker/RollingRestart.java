@@ -49,8 +49,12 @@ public final class RollingRestart {
   }
 
   void request(String trigger, CompletableFuture<Outcome> done) {
-    if (supervisor.stopping) {
-      done.complete(new Outcome(false, supervisor.slots.generation(), 0, "the edge is stopping"));
+    if (supervisor.stopping || supervisor.held) {
+      String why =
+          supervisor.stopping
+              ? "the edge is stopping"
+              : "app " + supervisor.appId + " is stopped (start it with `edge app-start`)";
+      done.complete(new Outcome(false, supervisor.slots.generation(), 0, why));
       return;
     }
     if (current != null) {
@@ -173,13 +177,17 @@ public final class RollingRestart {
   }
 
   private void runPending() {
-    if (pendingTrigger == null || supervisor.stopping) {
+    if (pendingTrigger == null) {
       return;
     }
     String trigger = pendingTrigger;
     List<CompletableFuture<Outcome>> waiters = List.copyOf(pendingWaiters);
     pendingTrigger = null;
     pendingWaiters.clear();
+    if (supervisor.stopping || supervisor.held) {
+      waiters.forEach(waiter -> request(trigger, waiter)); // each answered: stopping or stopped
+      return;
+    }
     begin(trigger, waiters);
   }
 

@@ -3,6 +3,7 @@ package dev.edge.worker;
 import dev.edge.config.EdgeOptions.Transport;
 import dev.edge.config.Supervision;
 import dev.edge.edgefile.AppDef;
+import dev.edge.observe.SequencedRing;
 import dev.edge.pool.WorkerConnections;
 import dev.edge.pool.WorkerSlot;
 import dev.edge.sdk.EdgeWorker;
@@ -33,12 +34,19 @@ final class WorkerFactory {
   private final Supervision policy;
   private final SocketDirectory sockets;
   private final WorkerLaunch launch;
+  private final SequencedRing<WorkerLine> appOutput;
 
-  WorkerFactory(AppDef app, Supervision policy, SocketDirectory sockets, WorkerLaunch launch) {
+  WorkerFactory(
+      AppDef app,
+      Supervision policy,
+      SocketDirectory sockets,
+      WorkerLaunch launch,
+      SequencedRing<WorkerLine> appOutput) {
     this.app = app;
     this.policy = policy;
     this.sockets = sockets;
     this.launch = launch;
+    this.appOutput = appOutput;
   }
 
   /** The kernel scheduling policy workers start with, in lower case. */
@@ -76,8 +84,8 @@ final class WorkerFactory {
     sockets.recordWorker(process);
     LogRing output = new LogRing(LOG_LINES);
     String prefix = "[" + appId + " w" + id + "]";
-    OutputPump.start(process.getInputStream(), prefix, output, "edge-out-w" + id);
-    OutputPump.start(process.getErrorStream(), prefix, output, "edge-err-w" + id);
+    OutputPump.start(process.getInputStream(), prefix, output, appOutput, id, "edge-out-w" + id);
+    OutputPump.start(process.getErrorStream(), prefix, output, appOutput, id, "edge-err-w" + id);
     HttpClient probes = HttpClient.newConnection().remoteAddress(() -> address).disableRetry(true);
     return new WorkerProcess(slotIndex, slot, process, clients, output, socket, startedAt, probes);
   }

@@ -25,6 +25,8 @@ final class WorkerProcess {
     ROLL_ABORTED(false),
     /** The edge is stopping. */
     SHUTDOWN(false),
+    /** The app was stopped through the control API; not replaced until it is started again. */
+    STOPPED(false),
     /** Failed its health checks; counts as a failure. */
     UNHEALTHY(true),
     /** Never became READY; counts as a failure. */

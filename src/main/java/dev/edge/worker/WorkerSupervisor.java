@@ -1,10 +1,10 @@
 package dev.edge.worker;
 
-import dev.edge.EdgeException.Reason;
 import dev.edge.config.Supervision;
 import dev.edge.edgefile.AppDef;
 import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.EdgeEvents.Event;
+import dev.edge.observe.SequencedRing;
 import dev.edge.pool.AppPool;
 import dev.edge.pool.PoolListener;
 import dev.edge.pool.WorkerSlot;
@@ -17,10 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +41,7 @@ public final class WorkerSupervisor implements PoolListener {
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
   static final Duration DRAIN_POLL = Duration.ofMillis(20);
   static final Duration UNREACHABLE_GRACE = Duration.ofMillis(200);
+  static final int OUTPUT_LINES = 1000;
 
   final AppDef app;
   final Supervision policy;
@@ -56,7 +55,13 @@ public final class WorkerSupervisor implements PoolListener {
   final Slots slots;
   final RollingRestart rolls;
   private final HealthChecks health;
+  private final AppSwitch onOff;
+  private final SequencedRing<WorkerLine> output = new SequencedRing<>(OUTPUT_LINES);
   volatile boolean stopping;
+
+  /** Stopped through the control API: no worker is started or replaced until it is started. */
+  volatile boolean held;
+
   private volatile AppWatcher watcher;
 
   /**
@@ -78,11 +83,13 @@ public final class WorkerSupervisor implements PoolListener {
     this.pool = pool;
     this.sockets = sockets;
     this.events = events;
-    this.factory = new WorkerFactory(app, policy, sockets, WorkerLaunch.plan(app, cacheDir));
+    this.factory =
+        new WorkerFactory(app, policy, sockets, WorkerLaunch.plan(app, cacheDir), output);
     this.spawner = DaemonThreads.single("edge-spawner-" + app.id());
     this.slots = new Slots(app.workers(), policy);
     this.rolls = new RollingRestart(this);
     this.health = new HealthChecks(this);
+    this.onOff = new AppSwitch(this);
   }
 
   /** The app this supervisor runs. */
@@ -161,6 +168,30 @@ public final class WorkerSupervisor implements PoolListener {
   public List<String> recentOutput(long workerId, int lines) {
     WorkerProcess worker = running.get(workerId);
     return worker == null ? List.of() : worker.output.tail(lines);
+  }
+
+  /** The app's output: the last {@value #OUTPUT_LINES} lines of all its workers, numbered. */
+  public SequencedRing<WorkerLine> output() {
+    return output;
+  }
+
+  /** Whether the app was stopped through the control API (see {@link AppSwitch}). */
+  public boolean held() {
+    return held;
+  }
+
+  /** Stops the app's workers, keeping it configured; completes with how many were stopped. */
+  public CompletableFuture<Integer> stopApp() {
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    spawner.execute(() -> onOff.stop(done));
+    return done;
+  }
+
+  /** Starts a stopped app; completes once its workers serve, or failed to. */
+  public CompletableFuture<RollingRestart.Outcome> startApp() {
+    CompletableFuture<RollingRestart.Outcome> done = new CompletableFuture<>();
+    spawner.execute(() -> onOff.start(done));
+    return done;
   }
 
   // ---- spawning and readiness -------------------------------------------------------------
@@ -270,7 +301,8 @@ public final class WorkerSupervisor implements PoolListener {
         "lastOutput",
         cause == null ? worker.output.tail(5) : List.of());
     rolls.exited(worker);
-    if (stopping || (cause != null && !cause.failure())) {
+    onOff.exited();
+    if (stopping || held || (cause != null && !cause.failure())) {
       return;
     }
     if (slots.holds(worker)) {
@@ -321,7 +353,7 @@ public final class WorkerSupervisor implements PoolListener {
 
   /** Starts the replacement unless a roll or a recycle took the slot meanwhile. */
   private void replace(int slotIndex, WorkerProcess failed) {
-    if (stopping || slots.abandoned(slotIndex) || slots.worker(slotIndex) != failed) {
+    if (stopping || held || slots.abandoned(slotIndex) || slots.worker(slotIndex) != failed) {
       return;
     }
     fillSlot(slotIndex);
@@ -378,45 +410,8 @@ public final class WorkerSupervisor implements PoolListener {
    */
   public void stop(Duration grace) {
     AppWatcher.closeQuietly(watcher);
-    List<WorkerProcess> workers;
-    try {
-      workers =
-          spawner
-              .submit(
-                  () -> {
-                    stopping = true;
-                    pool.close(Reason.SHUTTING_DOWN);
-                    List<WorkerProcess> all = List.copyOf(running.values());
-                    for (WorkerProcess worker : all) {
-                      worker.stopping(StopCause.SHUTDOWN);
-                      worker.process.destroy();
-                    }
-                    return all;
-                  })
-              .get(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      workers = List.copyOf(running.values());
-    } catch (ExecutionException | TimeoutException e) {
-      workers = List.copyOf(running.values());
-      workers.forEach(worker -> worker.process.destroy());
-    }
-    long deadline = System.nanoTime() + grace.toNanos();
-    for (WorkerProcess worker : workers) {
-      try {
-        long left = Math.max(0, deadline - System.nanoTime());
-        if (!worker.process.waitFor(left, TimeUnit.NANOSECONDS)) {
-          events.emit(
-              Event.WORKER_KILL, "app", appId, "worker", worker.id(), "afterMs", grace.toMillis());
-          worker.process.destroyForcibly();
-          worker.process.waitFor(2, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        worker.process.destroyForcibly();
-      }
-    }
-    spawner.shutdownNow();
+    onOff.stopForGood(grace);
+    output.close();
   }
 
   private static void deleteSocket(Path socket) {

@@ -70,6 +70,9 @@ class SupervisionIT {
         assertThat(event.get("t").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         events.add(event);
       }
+      assertThat(events.stream().map(e -> e.get("seq").asLong()).sorted())
+          .as("every JSON event line carries its number, none missing")
+          .isEqualTo(java.util.stream.LongStream.rangeClosed(1, events.size()).boxed().toList());
       assertThat(
               events.stream()
                   .map(e -> e.get("event").asString())

@@ -239,6 +239,30 @@ class AppPoolTest {
   }
 
   @Test
+  void aStoppedAppRefusesWithItsReasonAndDetailUntilReopened() {
+    AppPool pool = pool(10, Duration.ofSeconds(30));
+    WorkerSlot w1 = ready(pool, 1, 1);
+    take(pool);
+    List<Throwable> errors = new ArrayList<>();
+    pool.acquire().subscribe(lease -> {}, errors::add);
+
+    pool.close(Reason.WORKER_UNAVAILABLE, "app app is stopped");
+
+    assertThat(errors).hasSize(1);
+    assertThat(((EdgeException) errors.get(0)).reason()).isEqualTo(Reason.WORKER_UNAVAILABLE);
+    assertThat(errors.get(0)).hasMessage("app app is stopped");
+    assertThatThrownBy(() -> pool.acquire().block(Duration.ofSeconds(1)))
+        .isInstanceOf(EdgeException.class)
+        .hasMessage("app app is stopped");
+    assertThat(pool.tryAcquire(null)).isNull();
+
+    pool.reopen();
+    pool.remove(w1);
+    WorkerSlot w2 = ready(pool, 2, 1);
+    assertThat(take(pool).worker()).isEqualTo(w2);
+  }
+
+  @Test
   void releaseTakesNoTimeWhileRequestsWait() throws Exception {
     AppPool pool = pool(10, Duration.ofSeconds(30));
     ready(pool, 1, 1);
