@@ -8,6 +8,7 @@ import dev.edge.config.Https;
 import dev.edge.config.OptionException;
 import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
+import dev.edge.control.DiagnosticsDocument;
 import dev.edge.control.DiagnosticsEndpoint;
 import dev.edge.control.MetricsEndpoint;
 import dev.edge.guard.RejectionCounter;
@@ -76,9 +77,15 @@ public class EdgeWiring {
   /** How long a failing external upstream is skipped. */
   static final Duration UPSTREAM_COOL_DOWN = Duration.ofSeconds(10);
 
+  /** The edge, whose lifecycle Spring runs. */
+  @Bean
+  EdgeServer edgeServer(EdgeParts parts) {
+    return parts.server();
+  }
+
   /** The edge: listener, request path, the active config and its apps' supervised workers. */
   @Bean
-  EdgeServer edgeServer(
+  EdgeParts edgeParts(
       EdgeOptions options,
       ConfigSource source,
       LoadedConfig initial,
@@ -217,33 +224,32 @@ public class EdgeWiring {
             realtime.configure(reloader.active().config());
           }
         });
+    DiagnosticsDocument diagnostics =
+        new DiagnosticsDocument(
+            reloader,
+            metrics,
+            version,
+            startedAt,
+            certificates == null
+                ? null
+                : () -> {
+                  Map<String, Object> tls = new java.util.LinkedHashMap<>();
+                  tls.put("certificates", certificates.describe());
+                  tls.put("handshakeFailures", handshakeFailures.counts());
+                  return tls;
+                },
+            () -> AcmeSetup.totals(renewals),
+            () -> realtime.hub().stats());
+    Runnable beforeScrape =
+        () -> {
+          workerGauges(reloader, workerInflight);
+          certificateGauges(certificates, certificateExpiry);
+        };
     EdgePipeline.BuiltIns builtIns =
         new EdgePipeline.BuiltIns(
             status,
-            new DiagnosticsEndpoint(
-                reloader,
-                metrics,
-                json,
-                version,
-                startedAt,
-                certificates == null
-                    ? null
-                    : () -> {
-                      Map<String, Object> tls = new java.util.LinkedHashMap<>();
-                      tls.put("certificates", certificates.describe());
-                      tls.put("handshakeFailures", handshakeFailures.counts());
-                      return tls;
-                    },
-                () -> AcmeSetup.totals(renewals),
-                () -> realtime.hub().stats()),
-            options.metrics()
-                ? new MetricsEndpoint(
-                    registry,
-                    r -> {
-                      workerGauges(reloader, workerInflight);
-                      certificateGauges(certificates, certificateExpiry);
-                    })
-                : null,
+            new DiagnosticsEndpoint(diagnostics, json),
+            options.metrics() ? new MetricsEndpoint(registry, r -> beforeScrape.run()) : null,
             new ControlEndpoint(reloader, access, json, renewals),
             new DashboardEndpoint(),
             realtime);
@@ -276,7 +282,7 @@ public class EdgeWiring {
                 : new HttpsListener(
                     certificates, options.guard().maxHeaderBytes(), handshakeFailures),
             System.out));
-    return server.get();
+    return new EdgeParts(server.get(), reloader, diagnostics, certificates, beforeScrape);
   }
 
   /**

@@ -46,6 +46,7 @@ import java.util.List;
  *     or to rule the fast lane's own carrying out)
  * @param https the HTTPS listener and its certificates
  * @param realtime the realtime hub
+ * @param management the management listener (Actuator), or {@link Management#OFF}
  */
 public record EdgeOptions(
     int httpPort,
@@ -78,7 +79,8 @@ public record EdgeOptions(
     Buffering buffering,
     boolean fastLane,
     Https https,
-    Realtime realtime) {
+    Realtime realtime,
+    Management management) {
 
   /** The Reactor Netty property that sets the number of event loops; the edge sets it. */
   public static final String EVENT_LOOPS_PROPERTY = "reactor.netty.ioWorkerCount";

@@ -117,7 +117,9 @@ public final class OptionsParser {
           new Option("roll-parallelism", "cores", "an integer 1-256"),
           new Option("watch", "the app jar", "comma-separated files, directories or globs"),
           new Option("watch-debounce-ms", "300", "milliseconds 1-3600000"),
-          new Option("shutdown-grace-ms", "30000", "milliseconds 1-3600000"));
+          new Option("shutdown-grace-ms", "30000", "milliseconds 1-3600000"),
+          new Option("management-port", "(none: off)", "a port 0-65535 (0 = any free port)"),
+          new Option("management-address", "127.0.0.1", "an IP address or host name"));
 
   /** Default JVM options of demo workers: small, fast-starting JVMs. */
   public static final String DEMO_JAVA_OPTIONS =
@@ -206,7 +208,8 @@ public final class OptionsParser {
                 Path.of(raw("buffer-dir", System.getProperty("java.io.tmpdir"))).toAbsolutePath()),
             !bool("no-fast-lane", false),
             new TlsOptions(this, source).https(),
-            RealtimeOptions.parse(this, source));
+            RealtimeOptions.parse(this, source),
+            ManagementOptions.parse(this, source));
     TlsOptions.listeners(options);
     return options;
   }
