@@ -5,6 +5,7 @@ import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code GET /actuator/diagnostics}: the {@code /diagnostics} document, from the same {@link
@@ -22,6 +23,7 @@ public class DiagnosticsActuator {
   /** The document. */
   @ReadOperation
   public Mono<Map<String, Object>> diagnostics() {
-    return Mono.fromFuture(document::document);
+    // completed on an app's spawner thread; written out from boundedElastic, as /diagnostics is
+    return Mono.fromFuture(document::document).publishOn(Schedulers.boundedElastic());
   }
 }

@@ -20,6 +20,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code /actuator/edge}: the apps of the active config and their workers ({@code GET}), and the
@@ -36,6 +37,10 @@ import reactor.core.publisher.Mono;
  *       completed ({@code 200}) or aborted ({@code 422}, the old generation still serving), with
  *       the roll's outcome; {@code 404} for an app the active config does not have.
  * </ul>
+ *
+ * <p>Nothing here blocks the management loop: the worker tables are read on the apps' spawner
+ * threads, reloads run on the reload thread, rolls on the spawner threads; answers are written from
+ * {@code boundedElastic}.
  */
 @Endpoint(id = "edge")
 public class EdgeActuator {
@@ -87,14 +92,15 @@ public class EdgeActuator {
                   }));
     }
     return Mono.fromFuture(
-        CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new))
-            .thenApply(
-                done -> {
-                  Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("config", reloader.active().version());
-                  body.put("apps", rows.stream().map(CompletableFuture::join).toList());
-                  return body;
-                }));
+            CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new))
+                .thenApply(
+                    done -> {
+                      Map<String, Object> body = new LinkedHashMap<>();
+                      body.put("config", reloader.active().version());
+                      body.put("apps", rows.stream().map(CompletableFuture::join).toList());
+                      return body;
+                    }))
+        .publishOn(Schedulers.boundedElastic());
   }
 
   /** {@code reload} or {@code restart} (every app). */
@@ -103,6 +109,7 @@ public class EdgeActuator {
     return switch (operation) {
       case "reload" ->
           Mono.fromFuture(reloader.reload(TRIGGER))
+              .publishOn(Schedulers.boundedElastic())
               .map(
                   attempt ->
                       new WebEndpointResponse<>(
@@ -128,6 +135,7 @@ public class EdgeActuator {
       return Mono.just(notFound("no app " + app + " in the active config"));
     }
     return Mono.fromFuture(runtime.supervisor().roll(TRIGGER))
+        .publishOn(Schedulers.boundedElastic())
         .map(
             outcome ->
                 new WebEndpointResponse<>(roll(app, outcome), outcome.completed() ? 200 : 422));
