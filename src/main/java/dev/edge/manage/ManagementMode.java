@@ -56,7 +56,6 @@ public final class ManagementMode {
             ? "readinessState,config,apps,certificates"
             : "readinessState,config,apps");
     defaults.put("management.info.git.mode", "simple");
-    defaults.put("spring.jackson.serialization.indent-output", "false");
     env.getPropertySources().addLast(new MapPropertySource("edgeManagementDefaults", defaults));
   }
 }
