@@ -68,8 +68,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The composition root: builds every component explicitly, in the order the request path uses them.
- * Nothing else in the edge is a Spring bean (the Prometheus registry comes from Spring Boot
- * Actuator's auto-configuration).
+ * Its beans are the {@link EdgeParts} and the {@link EdgeServer} among them; nothing else in the
+ * edge is a Spring bean (the Prometheus registry comes from Spring Boot Actuator's
+ * auto-configuration), except, with {@code --management-port}, the management listener's adapters
+ * over those parts ({@code manage.ManagementConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 public class EdgeWiring {
