@@ -7,6 +7,7 @@ import dev.edge.config.OptionsParser;
 import dev.edge.config.OptionsParser.Option;
 import dev.edge.edgefile.AppDefaults;
 import dev.edge.edgefile.EdgefileCheck;
+import dev.edge.manage.ManagementMode;
 import dev.edge.runtime.ConfigSource;
 import dev.edge.runtime.LoadedConfig;
 import java.io.PrintStream;
@@ -34,7 +35,9 @@ import sun.misc.SignalHandler;
 
 /**
  * {@code java -jar edge.jar [options] [APP]}: validates the options (a bad one prints one line and
- * exits 2), then starts the Spring context that {@link EdgeWiring} fills.
+ * exits 2), then starts the Spring context that {@link EdgeWiring} fills: a plain one, with no web
+ * server, unless {@code --management-port} asks for the management listener ({@link
+ * ManagementMode}).
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @Import(EdgeWiring.class)
@@ -171,6 +174,9 @@ public class EdgeApplication {
         parsed.applyEventLoops();
         source = ConfigSource.resolve(parsed, Path.of("").toAbsolutePath());
         initial = source.loadAtStart();
+        if (parsed.management().enabled()) {
+          ManagementMode.enable(event.getSpringApplication(), env, parsed);
+        }
       } catch (OptionException e) {
         failUsage(e);
       }

@@ -10,6 +10,7 @@ import dev.edge.control.AdminAccess;
 import dev.edge.control.ControlEndpoint;
 import dev.edge.control.ControlOperations;
 import dev.edge.control.ControlSocket;
+import dev.edge.control.DiagnosticsDocument;
 import dev.edge.control.DiagnosticsEndpoint;
 import dev.edge.control.MetricsEndpoint;
 import dev.edge.guard.RejectionCounter;
@@ -70,8 +71,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The composition root: builds every component explicitly, in the order the request path uses them.
- * Nothing else in the edge is a Spring bean (the Prometheus registry comes from Spring Boot
- * Actuator's auto-configuration).
+ * Its beans are the {@link EdgeParts} and the {@link EdgeServer} among them; nothing else in the
+ * edge is a Spring bean (the Prometheus registry comes from Spring Boot Actuator's
+ * auto-configuration), except, with {@code --management-port}, the management listener's adapters
+ * over those parts ({@code manage.ManagementConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 public class EdgeWiring {
@@ -79,9 +82,15 @@ public class EdgeWiring {
   /** How long a failing external upstream is skipped. */
   static final Duration UPSTREAM_COOL_DOWN = Duration.ofSeconds(10);
 
+  /** The edge, whose lifecycle Spring runs. */
+  @Bean
+  EdgeServer edgeServer(EdgeParts parts) {
+    return parts.server();
+  }
+
   /** The edge: listener, request path, the active config and its apps' supervised workers. */
   @Bean
-  EdgeServer edgeServer(
+  EdgeParts edgeParts(
       EdgeOptions options,
       ConfigSource source,
       LoadedConfig initial,
@@ -221,17 +230,14 @@ public class EdgeWiring {
           }
         });
     advertiseOverMdns(options, reloader, events, server);
-    ControlEndpoint control =
-        new ControlEndpoint(
-            new ControlOperations(
-                reloader,
-                status,
-                events,
-                grace -> server.get().requestStop(grace),
-                options.supervision().shutdownGrace()),
-            access,
-            json,
-            renewals);
+    ControlOperations operations =
+        new ControlOperations(
+            reloader,
+            status,
+            events,
+            grace -> server.get().requestStop(grace),
+            options.supervision().shutdownGrace());
+    ControlEndpoint control = new ControlEndpoint(operations, access, json, renewals);
     events.subscribe(
         (event, fields) -> {
           if (event == Event.SHUTDOWN_START) { // followed streams end, so requests can drain
@@ -239,33 +245,32 @@ public class EdgeWiring {
             reloader.active().apps().values().forEach(app -> app.supervisor().output().close());
           }
         });
+    DiagnosticsDocument diagnostics =
+        new DiagnosticsDocument(
+            reloader,
+            metrics,
+            version,
+            startedAt,
+            certificates == null
+                ? null
+                : () -> {
+                  Map<String, Object> tls = new java.util.LinkedHashMap<>();
+                  tls.put("certificates", certificates.describe());
+                  tls.put("handshakeFailures", handshakeFailures.counts());
+                  return tls;
+                },
+            () -> AcmeSetup.totals(renewals),
+            () -> realtime.hub().stats());
+    Runnable beforeScrape =
+        () -> {
+          workerGauges(reloader, workerInflight);
+          certificateGauges(certificates, certificateExpiry);
+        };
     EdgePipeline.BuiltIns builtIns =
         new EdgePipeline.BuiltIns(
             status,
-            new DiagnosticsEndpoint(
-                reloader,
-                metrics,
-                json,
-                version,
-                startedAt,
-                certificates == null
-                    ? null
-                    : () -> {
-                      Map<String, Object> tls = new java.util.LinkedHashMap<>();
-                      tls.put("certificates", certificates.describe());
-                      tls.put("handshakeFailures", handshakeFailures.counts());
-                      return tls;
-                    },
-                () -> AcmeSetup.totals(renewals),
-                () -> realtime.hub().stats()),
-            options.metrics()
-                ? new MetricsEndpoint(
-                    registry,
-                    r -> {
-                      workerGauges(reloader, workerInflight);
-                      certificateGauges(certificates, certificateExpiry);
-                    })
-                : null,
+            new DiagnosticsEndpoint(diagnostics, json),
+            options.metrics() ? new MetricsEndpoint(registry, r -> beforeScrape.run()) : null,
             control,
             new DashboardEndpoint(),
             realtime);
@@ -299,7 +304,8 @@ public class EdgeWiring {
                     certificates, options.guard().maxHeaderBytes(), handshakeFailures),
             System.out));
     server.get().controlSocket(new ControlSocket(options.runDir(), control, errors, System.out));
-    return server.get();
+    return new EdgeParts(
+        server.get(), reloader, diagnostics, certificates, beforeScrape, operations);
   }
 
   /**

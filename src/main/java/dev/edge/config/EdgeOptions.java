@@ -48,6 +48,7 @@ import java.util.List;
  * @param realtime the realtime hub
  * @param mdns mDNS advertisement of {@code edge.local} and the sites' {@code .local} hosts
  * @param runDir where the control socket and pid file go ({@code --run-dir}, 0700)
+ * @param management the management listener (Actuator), or {@link Management#OFF}
  */
 public record EdgeOptions(
     int httpPort,
@@ -82,7 +83,8 @@ public record EdgeOptions(
     Https https,
     Realtime realtime,
     Mdns mdns,
-    Path runDir) {
+    Path runDir,
+    Management management) {
 
   /** The Reactor Netty property that sets the number of event loops; the edge sets it. */
   public static final String EVENT_LOOPS_PROPERTY = "reactor.netty.ioWorkerCount";

@@ -115,7 +115,9 @@ final class OptionCatalog {
           new Option("roll-parallelism", "cores", "an integer 1-256"),
           new Option("watch", "the app jar", "comma-separated files, directories or globs"),
           new Option("watch-debounce-ms", "300", "milliseconds 1-3600000"),
-          new Option("shutdown-grace-ms", "30000", "milliseconds 1-3600000"));
+          new Option("shutdown-grace-ms", "30000", "milliseconds 1-3600000"),
+          new Option("management-port", "(none: off)", "a port 0-65535 (0 = any free port)"),
+          new Option("management-address", "127.0.0.1", "an IP address or host name"));
 
   private static List<Option> concat(Option... core) {
     return Stream.concat(Arrays.stream(core), MdnsOptions.OPTIONS.stream()).toList();

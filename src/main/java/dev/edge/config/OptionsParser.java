@@ -112,7 +112,8 @@ public final class OptionsParser {
             new TlsOptions(this, source).https(),
             RealtimeOptions.parse(this, source),
             MdnsOptions.parse(source),
-            ControlOptions.runDir(source));
+            ControlOptions.runDir(source),
+            ManagementOptions.parse(this, source));
     TlsOptions.listeners(options);
     return options;
   }

@@ -68,6 +68,11 @@ public final class ControlOperations {
     return doc;
   }
 
+  /** The ids of the active config's apps. */
+  public java.util.List<String> appIds() {
+    return List.copyOf(reloader.active().apps().keySet());
+  }
+
   /** Every app of the active config with its state, pool counts and worker table. */
   public CompletableFuture<Map<String, Object>> apps() {
     List<AppRuntime> runtimes = List.copyOf(reloader.active().apps().values());
@@ -82,7 +87,10 @@ public final class ControlOperations {
               for (int i = 0; i < runtimes.size(); i++) {
                 apps.add(describe(runtimes.get(i), tables.get(i).join()));
               }
-              return Map.of("apps", apps);
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put("config", reloader.active().version());
+              body.put("apps", apps);
+              return body;
             });
   }
 
@@ -163,7 +171,12 @@ public final class ControlOperations {
 
   /** Rolling restart of {@code app}; completes when it completed or aborted. */
   public CompletableFuture<RollingRestart.Outcome> restart(String app) {
-    return runtime(app).supervisor().roll("control");
+    return restart(app, "control");
+  }
+
+  /** Rolling restart of {@code app}, its events naming {@code trigger}. */
+  public CompletableFuture<RollingRestart.Outcome> restart(String app, String trigger) {
+    return runtime(app).supervisor().roll(trigger);
   }
 
   /** Stops {@code app}'s workers; completes with how many were stopped. */
@@ -183,7 +196,12 @@ public final class ControlOperations {
 
   /** One reload attempt. */
   public CompletableFuture<ReloadAttempt> reload() {
-    return reloader.reload("control");
+    return reload("control");
+  }
+
+  /** One reload attempt, its events naming {@code trigger}. */
+  public CompletableFuture<ReloadAttempt> reload(String trigger) {
+    return reloader.reload(trigger);
   }
 
   /** The grace period {@link #stopEdge} uses: {@code timeout}, or the default when null. */

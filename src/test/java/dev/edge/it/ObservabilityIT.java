@@ -212,7 +212,7 @@ class ObservabilityIT {
     }
   }
 
-  private static void assertPromtoolAccepts(String scrape) throws Exception {
+  static void assertPromtoolAccepts(String scrape) throws Exception {
     Process promtool;
     try {
       promtool =
