@@ -274,9 +274,9 @@ OTHERS=$(top_others "$TMP/procs0" "$TMP/procs1" "$(($(now_ms) - c0))" $$ "$EDGE_
 ((rc == 0)) && [[ -s $TMP/result.txt ]] || die "the load client failed (exit $rc)"
 count_log() { grep -c -- "$1" "$EDGE_LOG" || true; }
 UNHEALTHY=$(count_log 'worker_unhealthy') START_TIMEOUTS=$(count_log 'worker_start_timeout') RESTARTS=$(count_log 'worker_restart')
-OPEN_FAILED=$(count_log 'realtime open event of client .* failed') CLOSE_FAILED=$(count_log 'realtime close event of client .* failed')
-OPEN_SHED=$(count_log 'realtime open event of client .* failed: .*every worker is busy')
-CLOSE_SHED=$(count_log 'realtime close event of client .* failed: .*every worker is busy')
+OPEN_FAILED=$(count_log 'realtime_event_failed .*frame=open') CLOSE_FAILED=$(count_log 'realtime_event_failed .*frame=close')
+OPEN_SHED=$(count_log 'realtime_event_failed .*frame=open reason=.*every worker is busy')
+CLOSE_SHED=$(count_log 'realtime_event_failed .*frame=close reason=.*every worker is busy')
 stop_pid "$EDGE_PID" $(children_of "$EDGE_PID")
 forget_pid "$EDGE_PID"
 END_DATE=$(date -u '+%T')

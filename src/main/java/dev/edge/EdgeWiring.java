@@ -216,7 +216,13 @@ public class EdgeWiring {
                 options.buffering().responseMaxBytes()));
     RealtimeHub realtime =
         new RealtimeHub(
-            options.realtime(), new LocalHubState(), reloader::active, workers, recorder, access);
+            options.realtime(),
+            new LocalHubState(),
+            reloader::active,
+            workers,
+            recorder,
+            access,
+            events);
     if (options.metrics()) {
       realtime.register(registry);
     }

@@ -1,6 +1,7 @@
 package dev.edge.hub;
 
 import dev.edge.hub.Instructions.Instruction;
+import dev.edge.observe.EdgeEvents;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -31,6 +32,7 @@ public final class Hub {
       "{\"reset\":true}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final HubState state;
+  private final EdgeEvents events;
   private final Map<String, HubClient> clients = new ConcurrentHashMap<>();
   private final Map<EventLoop, Outbox> outboxes = new ConcurrentHashMap<>();
   private final Map<String, Resolved> resolvedChannels = new ConcurrentHashMap<>();
@@ -46,9 +48,10 @@ public final class Hub {
   private int historySize;
   private java.time.Duration historyTtl;
 
-  /** A hub keeping membership in {@code state}. */
-  public Hub(HubState state) {
+  /** A hub keeping membership in {@code state}; slow-consumer closes go to {@code events}. */
+  public Hub(HubState state, EdgeEvents events) {
     this.state = state;
+    this.events = events;
   }
 
   /**
@@ -319,6 +322,14 @@ public final class Hub {
     if (client.open()) {
       slowConsumers.increment();
       client.close(TRY_AGAIN_LATER, "slow consumer");
+      events.emit(
+          EdgeEvents.Event.REALTIME_SLOW_CONSUMER,
+          "client",
+          client.id,
+          "app",
+          client.app,
+          "address",
+          String.valueOf(client.address));
     }
     return false;
   }

@@ -5,6 +5,7 @@ import dev.edge.EdgeException.Reason;
 import dev.edge.ExchangeRecorder;
 import dev.edge.edgefile.Timeouts;
 import dev.edge.hub.HubClient.Event;
+import dev.edge.observe.EdgeEvents;
 import dev.edge.observe.Exchange;
 import dev.edge.observe.RequestIds;
 import dev.edge.proxy.ClientRequest;
@@ -17,8 +18,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -45,12 +44,11 @@ public final class HubEvents {
   /** The largest answer an app may give to one event. */
   static final int MAX_ANSWER_BYTES = 1024 * 1024;
 
-  private static final Logger LOG = LoggerFactory.getLogger("edge.hub");
-
   private final Hub hub;
   private final Supplier<ActiveConfig> config;
   private final WorkerForwarder forwarder;
   private final ExchangeRecorder recorder;
+  private final EdgeEvents events;
   private final java.util.Map<String, EventGate> gates =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -58,8 +56,10 @@ public final class HubEvents {
       Hub hub,
       Supplier<ActiveConfig> config,
       WorkerForwarder forwarder,
-      ExchangeRecorder recorder) {
+      ExchangeRecorder recorder,
+      EdgeEvents events) {
     this.hub = hub;
+    this.events = events;
     this.config = config;
     this.forwarder = forwarder;
     this.recorder = recorder;
@@ -168,11 +168,15 @@ public final class HubEvents {
 
   private void failed(HubClient client, Event event, String why) {
     hub.eventFailed();
-    LOG.warn(
-        "realtime {} event of client {} for app {} failed: {}",
-        event.frame(),
-        client.id,
+    events.emit(
+        EdgeEvents.Event.REALTIME_EVENT_FAILED,
+        "app",
         client.app,
+        "client",
+        client.id,
+        "frame",
+        event.frame(),
+        "reason",
         why);
   }
 

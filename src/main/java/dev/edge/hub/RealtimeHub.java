@@ -5,6 +5,7 @@ import dev.edge.config.Realtime;
 import dev.edge.control.AdminAccess;
 import dev.edge.edgefile.EdgeConfig;
 import dev.edge.edgefile.SiteRealtime;
+import dev.edge.observe.EdgeEvents;
 import dev.edge.proxy.WorkerForwarder;
 import dev.edge.runtime.ActiveConfig;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -31,11 +32,13 @@ public final class RealtimeHub {
       Supplier<ActiveConfig> config,
       WorkerForwarder forwarder,
       ExchangeRecorder recorder,
-      AdminAccess access) {
+      AdminAccess access,
+      EdgeEvents events) {
     this.settings = settings;
-    this.hub = new Hub(state);
+    this.hub = new Hub(state, events);
     this.endpoint =
-        new RealtimeEndpoint(hub, new HubEvents(hub, config, forwarder, recorder), settings);
+        new RealtimeEndpoint(
+            hub, new HubEvents(hub, config, forwarder, recorder, events), settings);
     this.publish = new PublishEndpoint(hub, settings.publishSecret());
     this.presence = new PresenceEndpoint(hub, access, settings.publishSecret());
   }

@@ -50,7 +50,9 @@ public final class EdgeEvents {
     CERT_FAILED("cert_failed"),
     MDNS_ADVERTISED("mdns_advertised"),
     MDNS_WITHDRAWN("mdns_withdrawn"),
-    MDNS_FAILED("mdns_failed");
+    MDNS_FAILED("mdns_failed"),
+    REALTIME_EVENT_FAILED("realtime_event_failed"),
+    REALTIME_SLOW_CONSUMER("realtime_slow_consumer");
 
     private final String id;
 
@@ -145,7 +147,9 @@ public final class EdgeEvents {
             || event == Event.WORKER_KILL
             || event == Event.CONFIG_REJECTED
             || event == Event.CONFIG_ROLLED_BACK
-            || event == Event.MDNS_FAILED;
+            || event == Event.MDNS_FAILED
+            || event == Event.REALTIME_EVENT_FAILED
+            || event == Event.REALTIME_SLOW_CONSUMER;
     if (bad) {
       LOG.warn("{}", text);
     } else {

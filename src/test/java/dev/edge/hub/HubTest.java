@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
 
 class HubTest {
 
-  private final Hub hub = new Hub(new LocalHubState());
+  private final java.io.ByteArrayOutputStream eventLines = new java.io.ByteArrayOutputStream();
+  private final Hub hub =
+      new Hub(
+          new LocalHubState(),
+          new dev.edge.observe.EdgeEvents(true, new java.io.PrintStream(eventLines, true)));
 
   private HubClient connect(String id, EmbeddedChannel channel) {
     return connect(id, channel, -1);
@@ -134,6 +138,10 @@ class HubTest {
         .containsExactly("{\"i\":0}", "{\"i\":1}", "{\"i\":2}", "{\"i\":3}", "{\"i\":4}");
     Map<String, Object> stats = hub.stats();
     assertThat(stats).containsEntry("slowConsumers", 1L);
+    assertThat(eventLines.toString())
+        .as("one realtime_slow_consumer event")
+        .containsOnlyOnce("\"event\":\"realtime_slow_consumer\"")
+        .contains("\"client\":\"stuck\"");
     assertThat(stats.get("deliveries")).isEqualTo(8L); // 5 to fast, 3 queued for stuck
   }
 
