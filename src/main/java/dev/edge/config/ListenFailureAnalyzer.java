@@ -17,9 +17,9 @@ public final class ListenFailureAnalyzer extends AbstractFailureAnalyzer<Channel
         "edge cannot listen on " + where + ": " + rootCause(cause).getMessage(),
         "Stop the process that uses port "
             + cause.localPort()
-            + " or start the edge with another --http-port, --https-port or --management-port (0"
-            + " picks a free one; --no-https turns HTTPS off), or another --bind-address or"
-            + " --management-address.",
+            + " or start the edge with another --http-port or --https-port (0 picks a free one;"
+            + " --no-https turns HTTPS off) or another --bind-address; for the management"
+            + " listener, another --management-port or --management-address.",
         cause);
   }
 
