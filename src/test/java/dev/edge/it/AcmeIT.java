@@ -135,9 +135,13 @@ class AcmeIT {
   void aFailedValidationKeepsTheCertificateAndBacksOff() throws Exception {
     pebble.resolve(DOMAIN, "127.0.0.2"); // nothing listens there: both challenge types fail
     try {
-      Instant asked = Instant.now();
-      assertThat(edge.post("/control/certificates/renew").statusCode()).isEqualTo(202);
-      String failed = edge.awaitLine("cert_failed source=acme domain=" + DOMAIN, ISSUANCE);
+      Instant asked = null;
+      String failed = null;
+      for (int attempt = 0; failed == null && attempt < 3; attempt++) {
+        asked = Instant.now();
+        failed = renewExpectingFailure();
+      }
+      assertThat(failed).as("a cert_failed line within 3 renewals").isNotNull();
       assertThat(failed).contains("http-01: ").contains("; tls-alpn-01: ").contains(" failures=1 ");
       Matcher next = Pattern.compile(" nextAttempt=(\\S+)").matcher(failed);
       assertThat(next.find()).as(failed).isTrue();
@@ -154,6 +158,31 @@ class AcmeIT {
     } finally {
       pebble.resolveDefault(DOMAIN);
     }
+  }
+
+  /**
+   * Asks for a renewal and waits for its outcome: the {@code cert_failed} line, or null when the
+   * renewal succeeded after all. Pebble reuses a valid authorization of the same account 1 time in
+   * 100 even with {@code PEBBLE_AUTHZREUSE=0} (its check is {@code rand.Intn(100) > percent}), and
+   * a reused authorization needs no validation; the renewed certificate then serves.
+   */
+  private String renewExpectingFailure() throws Exception {
+    int renewed = edge.lines("cert_renewed domain=" + DOMAIN).size();
+    assertThat(edge.post("/control/certificates/renew").statusCode()).isEqualTo(202);
+    long deadline = System.nanoTime() + ISSUANCE.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<String> failed = edge.lines("cert_failed source=acme domain=" + DOMAIN);
+      if (!failed.isEmpty()) {
+        return failed.get(0);
+      }
+      List<String> now = edge.lines("cert_renewed domain=" + DOMAIN);
+      if (now.size() > renewed) {
+        renewedSerial = serialIn(now.get(now.size() - 1));
+        return null;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("neither cert_failed nor cert_renewed within " + ISSUANCE);
   }
 
   @Test
