@@ -51,8 +51,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class DevCertificate {
 
-  /** Names every dev certificate covers. */
-  static final List<String> BASE_NAMES = List.of("localhost", "*.localhost");
+  /** Names every dev certificate covers ({@code edge.local}: the dashboard's mDNS name). */
+  static final List<String> BASE_NAMES = List.of("localhost", "*.localhost", "edge.local");
 
   /** Addresses every dev certificate covers. */
   static final List<String> ADDRESSES = List.of("127.0.0.1", "::1");

@@ -43,9 +43,11 @@ class DevCertificateTest {
     X509Certificate leaf = loaded.served().leaf();
     X509Certificate ca = PemFiles.readChain(loaded.caFile()).get(0);
     leaf.verify(ca.getPublicKey());
-    assertThat(loaded.served().names()).containsExactly("localhost", "*.localhost", "shop.test");
+    assertThat(loaded.served().names())
+        .containsExactly("localhost", "*.localhost", "edge.local", "shop.test");
     assertThat(leaf.getSubjectAlternativeNames().stream().map(n -> (Object) n.get(1)).toList())
-        .containsExactly("localhost", "*.localhost", "shop.test", "127.0.0.1", "0:0:0:0:0:0:0:1");
+        .containsExactly(
+            "localhost", "*.localhost", "edge.local", "shop.test", "127.0.0.1", "0:0:0:0:0:0:0:1");
     assertThat(ca.getBasicConstraints()).isEqualTo(0);
     assertThat(loaded.served().chain()).hasSize(2);
   }
