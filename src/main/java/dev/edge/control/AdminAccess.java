@@ -28,11 +28,29 @@ public final class AdminAccess {
     return allows(req.remoteAddress(), req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
   }
 
+  /**
+   * Whether {@code req} may change the edge (a control {@code POST}): as {@link #allows}, except
+   * that a request a browser sent (it carries {@code Origin}) needs the token even from loopback,
+   * so a web page open in the user's browser cannot stop or reload the edge through it.
+   */
+  public boolean allowsChange(HttpServerRequest req) {
+    return allowsChange(
+        req.remoteAddress(),
+        req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION),
+        req.requestHeaders().get(HttpHeaderNames.ORIGIN));
+  }
+
+  /** {@link #allowsChange(HttpServerRequest)} for a client at {@code peer} (origin null: none). */
+  public boolean allowsChange(SocketAddress peer, String authorization, String origin) {
+    return origin == null ? allows(peer, authorization) : tokenMatches(authorization);
+  }
+
   /** Whether a client at {@code peer} sending {@code authorization} (or null) may. */
   public boolean allows(SocketAddress peer, String authorization) {
-    if (isLoopback(peer)) {
-      return true;
-    }
+    return isLoopback(peer) || tokenMatches(authorization);
+  }
+
+  private boolean tokenMatches(String authorization) {
     if (token == null) {
       return false;
     }

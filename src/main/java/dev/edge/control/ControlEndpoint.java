@@ -75,6 +75,13 @@ public final class ControlEndpoint {
       throw new EdgeException(
           Reason.FORBIDDEN, "control endpoints answer loopback clients or the admin token only");
     }
+    if (!HttpMethod.GET.equals(req.method())
+        && !HttpMethod.HEAD.equals(req.method())
+        && !access.allowsChange(req)) {
+      throw new EdgeException(
+          Reason.FORBIDDEN,
+          "a control request from a web page (it has an Origin header) needs the admin token");
+    }
     return serve(rawPath, req, res);
   }
 

@@ -19,6 +19,21 @@ class AdminAccessTest {
   }
 
   @Test
+  void aBrowserRequestNeedsTheTokenEvenFromLoopback() {
+    AdminAccess noToken = new AdminAccess(null);
+    AdminAccess withToken = new AdminAccess("s3cret-token-0123456789");
+    assertThat(noToken.allowsChange(LOOPBACK, null, null)).isTrue();
+    assertThat(noToken.allowsChange(LOOPBACK, null, "https://evil.example")).isFalse();
+    assertThat(withToken.allowsChange(LOOPBACK, null, "http://localhost:8080")).isFalse();
+    assertThat(
+            withToken.allowsChange(
+                LOOPBACK, "Bearer s3cret-token-0123456789", "http://localhost:8080"))
+        .isTrue();
+    assertThat(withToken.allowsChange(REMOTE, "Bearer s3cret-token-0123456789", null)).isTrue();
+    assertThat(withToken.allowsChange(REMOTE, null, null)).isFalse();
+  }
+
+  @Test
   void remoteClientsNeedTheExactBearerToken() {
     AdminAccess noToken = new AdminAccess(null);
     assertThat(noToken.allows(REMOTE, null)).isFalse();

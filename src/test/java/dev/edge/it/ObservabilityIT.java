@@ -209,6 +209,25 @@ class ObservabilityIT {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(reload.statusCode()).isEqualTo(403);
+      HttpResponse<String> fromAPage =
+          edge.http.send(
+              HttpRequest.newBuilder(edge.uri("/control/stop"))
+                  .header("Origin", "https://evil.example")
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(fromAPage.statusCode()).as("a web page cannot stop the edge").isEqualTo(403);
+      assertThat(fromAPage.body()).contains("needs the admin token");
+      HttpResponse<String> withToken =
+          edge.http.send(
+              HttpRequest.newBuilder(edge.uri("/control/reload"))
+                  .header("Origin", "https://evil.example")
+                  .header("Authorization", "Bearer " + token)
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(withToken.statusCode()).as(withToken.body()).isNotEqualTo(403);
+      assertThat(edge.get("x", "/server").statusCode()).as("still serving").isEqualTo(200);
     }
   }
 
