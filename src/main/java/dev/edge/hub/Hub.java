@@ -267,15 +267,22 @@ public final class Hub {
     ByteBuf frame = TextFrames.encode(payload);
     int delivered = 0;
     Map<Outbox, List<HubClient>> elsewhere = null;
+    Outbox kept = null;
+    long number = -1;
     try {
       for (HubClient client : recipients) {
-        if (client.outbox().loop().inEventLoop()) {
-          delivered += offer(client, frame) ? 1 : 0;
+        Outbox outbox = client.outbox();
+        if (outbox.loop().inEventLoop()) {
+          if (outbox != kept) { // one loop's clients share one outbox: kept once per fan-out
+            kept = outbox;
+            number = outbox.frames().keep(frame.retain());
+          }
+          delivered += offer(client, number) ? 1 : 0;
         } else {
           if (elsewhere == null) {
             elsewhere = new java.util.HashMap<>();
           }
-          elsewhere.computeIfAbsent(client.outbox(), o -> new ArrayList<>()).add(client);
+          elsewhere.computeIfAbsent(outbox, o -> new ArrayList<>()).add(client);
         }
       }
       deliveries.add(delivered);
@@ -298,24 +305,21 @@ public final class Hub {
           .loop()
           .execute(
               () -> {
+                long number = outbox.frames().keep(frame);
                 int delivered = 0;
-                try {
-                  for (HubClient client : targets) {
-                    delivered += offer(client, frame) ? 1 : 0;
-                  }
-                } finally {
-                  deliveries.add(delivered);
-                  frame.release();
+                for (HubClient client : targets) {
+                  delivered += offer(client, number) ? 1 : 0;
                 }
+                deliveries.add(delivered);
               });
     } catch (RejectedExecutionException e) {
       frame.release(); // the edge is stopping
     }
   }
 
-  /** Queues {@code frame} on {@code client}, or closes it as a slow consumer; true when queued. */
-  private boolean offer(HubClient client, ByteBuf frame) {
-    if (client.offer(frame.retainedDuplicate())) {
+  /** Queues frame {@code number} on {@code client}, or closes it as a slow consumer. */
+  private boolean offer(HubClient client, long number) {
+    if (client.offer(number)) {
       return true;
     }
     dropped.increment();

@@ -45,8 +45,8 @@ final class HubClient {
   private final long maxBytes;
   private final int eventQueue;
   private final Outbox outbox;
-  private ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-  private ArrayDeque<ByteBuf> spare = new ArrayDeque<>();
+  private long[] pending = new long[8]; // frame numbers in the loop's FrameRing
+  private int pendingCount;
   private long pendingBytes;
   private boolean marked;
   private int unwrittenMessages;
@@ -97,22 +97,20 @@ final class HubClient {
   }
 
   /**
-   * Queues {@code frame} (an encoded text frame, a retained duplicate the caller gives up) behind
-   * the client's other frames; the loop's {@link Outbox} writes them. False, and the frame
-   * released, when the client is gone or closing, or when the frame would pass the send queue's
-   * bounds even once what is queued has been handed to the socket (the caller then closes it as a
-   * slow consumer). Call on the client's loop.
+   * Queues frame {@code number} of its loop's {@link FrameRing} behind the client's other frames;
+   * the loop's {@link Outbox} writes them. False when the client is gone or closing, or when the
+   * frame would pass the send queue's bounds even once what is queued has been handed to the socket
+   * (the caller then closes it as a slow consumer). Call on the client's loop.
    */
-  boolean offer(ByteBuf frame) {
-    int length = frame.readableBytes();
+  boolean offer(long number) {
     if (closing.get() || !channel.isActive()) {
-      frame.release();
       return false;
     }
+    FrameRing ring = outbox.frames();
+    int length = ring.length(number);
     if (full(length)) {
       flushPending(); // what the socket takes now no longer counts
       if (full(length)) {
-        frame.release();
         return false;
       }
     }
@@ -120,13 +118,17 @@ final class HubClient {
       marked = true;
       outbox.mark(this);
     }
-    pending.add(frame);
+    if (pendingCount == pending.length) {
+      pending = java.util.Arrays.copyOf(pending, pending.length * 2);
+    }
+    pending[pendingCount++] = number;
+    ring.hold(number);
     pendingBytes += length;
     return true;
   }
 
   private boolean full(int length) {
-    return pending.size() + unwrittenMessages >= maxMessages
+    return pendingCount + unwrittenMessages >= maxMessages
         || pendingBytes + unwrittenBytes + length > maxBytes;
   }
 
@@ -142,30 +144,30 @@ final class HubClient {
    * until that write completes. Call on the client's loop.
    */
   void flushPending() {
-    int messages = pending.size();
+    int messages = pendingCount;
     if (messages == 0) {
       return;
     }
     long bytes = pendingBytes;
+    FrameRing ring = outbox.frames();
+    pendingCount = 0;
     pendingBytes = 0;
     if (!channel.isActive()) {
-      pending.forEach(ByteBuf::release);
-      pending.clear();
+      for (int i = 0; i < messages; i++) {
+        ring.drop(pending[i]);
+      }
       return;
     }
     unwrittenMessages += messages;
     unwrittenBytes += bytes;
-    ArrayDeque<ByteBuf> batch = pending; // swapped: a write may run the loop's tasks (tests do)
-    pending = spare;
-    spare = batch;
     ByteBuf out;
     if (messages == 1) {
-      out = batch.poll();
+      out = ring.take(pending[0]);
     } else {
       // one message through the pipeline and the outbound buffer; still one iovec per frame
       CompositeByteBuf frames = channel.alloc().compositeDirectBuffer(messages);
-      for (ByteBuf frame = batch.poll(); frame != null; frame = batch.poll()) {
-        frames.addComponent(true, frame);
+      for (int i = 0; i < messages; i++) {
+        frames.addComponent(true, ring.take(pending[i]));
       }
       out = frames;
     }

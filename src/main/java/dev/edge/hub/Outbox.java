@@ -19,11 +19,17 @@ final class Outbox implements Runnable {
   static final int SLICE = 512;
 
   private final EventLoop loop;
+  private final FrameRing frames = new FrameRing();
   private final ArrayDeque<HubClient> marked = new ArrayDeque<>();
   private boolean scheduled;
 
   Outbox(EventLoop loop) {
     this.loop = loop;
+  }
+
+  /** The frames this loop's clients still have to write. */
+  FrameRing frames() {
+    return frames;
   }
 
   /** The loop whose clients this outbox flushes. */
@@ -54,6 +60,7 @@ final class Outbox implements Runnable {
       }
       client.flushMarked();
     }
+    frames.trim();
     if (marked.isEmpty()) {
       scheduled = false;
     } else {

@@ -171,6 +171,7 @@ class HubTest {
       assertThat(written(channel)).containsExactly("{\"n\":1}");
     }
     assertThat(hub.stats()).containsEntry("deliveries", (long) channels.size());
+    assertThat(loop.frames().kept()).as("the frame is released once all have it").isZero();
   }
 
   @Test
