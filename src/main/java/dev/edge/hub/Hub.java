@@ -253,14 +253,19 @@ public final class Hub {
    * Returns the clients it went or will go to.
    */
   private int deliver(Set<String> recipients, byte[] payload) {
-    List<HubClient> connected = new ArrayList<>(recipients.size());
-    for (String id : recipients) {
+    return deliver(connected(recipients), payload);
+  }
+
+  /** The connected clients among {@code ids}. */
+  private List<HubClient> connected(Collection<String> ids) {
+    List<HubClient> connected = new ArrayList<>(ids.size());
+    for (String id : ids) {
       HubClient client = clients.get(id);
       if (client != null) {
         connected.add(client);
       }
     }
-    return deliver(connected, payload);
+    return connected;
   }
 
   private int deliver(List<HubClient> recipients, byte[] payload) {
@@ -348,14 +353,7 @@ public final class Hub {
     if (cached != null && cached.members() == members) {
       return cached.clients();
     }
-    List<HubClient> connected = new ArrayList<>(members.size());
-    for (String id : members) {
-      HubClient client = clients.get(id);
-      if (client != null) {
-        connected.add(client);
-      }
-    }
-    List<HubClient> kept = java.util.Collections.unmodifiableList(connected);
+    List<HubClient> kept = java.util.Collections.unmodifiableList(connected(members));
     resolvedChannels.put(channel, new Resolved(members, kept));
     return kept;
   }
