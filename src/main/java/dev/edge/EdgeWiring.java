@@ -25,8 +25,6 @@ import dev.edge.observe.EdgeEvents.Event;
 import dev.edge.observe.EdgeMetrics;
 import dev.edge.observe.Exchange;
 import dev.edge.observe.StatusEndpoint;
-import dev.edge.pool.PoolSnapshot;
-import dev.edge.pool.WorkerSlot;
 import dev.edge.proxy.RequestBuffers;
 import dev.edge.proxy.ResponseBuffers;
 import dev.edge.proxy.UpstreamHealth;
@@ -44,19 +42,15 @@ import dev.edge.statics.StaticFiles;
 import dev.edge.tls.HandshakeFailures;
 import dev.edge.tls.HttpsListener;
 import dev.edge.tls.HttpsRedirects;
-import dev.edge.tls.ServedCertificate;
 import dev.edge.tls.TlsCertificates;
 import dev.edge.worker.AppWatcher;
 import dev.edge.worker.SocketDirectory;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,31 +112,7 @@ public class EdgeWiring {
             EdgeServer.WORKER_STOP_GRACE);
     reloader.prepareInitial(initial);
     if (options.metrics()) {
-      Runnable sync =
-          () ->
-              metrics.syncApps(
-                  reloader.active().apps().keySet(),
-                  gauge -> {
-                    AppRuntime app = reloader.active().apps().get(gauge.app());
-                    if (app == null) {
-                      return 0;
-                    }
-                    PoolSnapshot pool = app.pool().snapshot();
-                    return switch (gauge.what()) {
-                      case EdgeMetrics.QUEUE_DEPTH -> pool.queueDepth();
-                      case EdgeMetrics.INFLIGHT -> pool.inflight();
-                      default -> pool.ready();
-                    };
-                  });
-      sync.run();
-      events.subscribe(
-          (event, fields) -> {
-            metrics.onEvent(
-                event, EdgeEvents.field(fields, "app"), EdgeEvents.field(fields, "result"));
-            if (event == Event.CONFIG_APPLIED) {
-              sync.run();
-            }
-          });
+      EdgeMeters.followApps(metrics, reloader, events);
     }
     TlsCertificates certificates = startTls(options, reloader, events);
     AcmeRenewals renewals =
@@ -163,15 +133,6 @@ public class EdgeWiring {
             () -> reloader.active().apps().values().stream().map(AppRuntime::pool).toList(),
             () -> ConfigStatus.describe(reloader));
     AdminAccess access = new AdminAccess(options.adminToken());
-    MultiGauge workerInflight =
-        MultiGauge.builder(EdgeMetrics.INFLIGHT + ".worker")
-            .description("Requests being served by each worker now")
-            .register(registry);
-    MultiGauge certificateExpiry =
-        MultiGauge.builder("edge.tls.certificate.expiry")
-            .description("Seconds until each name's certificate expires")
-            .baseUnit("seconds")
-            .register(registry);
     RejectionCounter rejections =
         options.metrics()
             ? new RejectionCounter(reason -> metrics.rejected(Exchange.NONE, reason.code()))
@@ -267,11 +228,7 @@ public class EdgeWiring {
                 },
             () -> AcmeSetup.totals(renewals),
             () -> realtime.hub().stats());
-    Runnable beforeScrape =
-        () -> {
-          workerGauges(reloader, workerInflight);
-          certificateGauges(certificates, certificateExpiry);
-        };
+    Runnable beforeScrape = EdgeMeters.scrapeTimeGauges(registry, reloader, certificates);
     EdgePipeline.BuiltIns builtIns =
         new EdgePipeline.BuiltIns(
             status,
@@ -398,34 +355,5 @@ public class EdgeWiring {
   MeterFilter promtoolCleanNames() {
     Set<String> rejected = Set.of("jvm.compilation.time", "process.cpu.time", "system.cpu.count");
     return MeterFilter.deny(id -> rejected.contains(id.getName()));
-  }
-
-  /** Refreshes the certificate expiry gauge from the certificates served now (at scrape time). */
-  private static void certificateGauges(TlsCertificates certificates, MultiGauge gauge) {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    if (certificates != null) {
-      Instant now = Instant.now();
-      for (ServedCertificate certificate : certificates.certificates()) {
-        double seconds = Duration.between(now, certificate.notAfter()).toSeconds();
-        for (String name : certificate.names()) {
-          rows.add(MultiGauge.Row.of(Tags.of("domain", name), seconds));
-        }
-      }
-    }
-    gauge.register(rows, true);
-  }
-
-  /** Refreshes the per-worker in-flight gauge from the active pools (at scrape time). */
-  private static void workerGauges(ConfigReloader reloader, MultiGauge gauge) {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    for (AppRuntime app : reloader.active().apps().values()) {
-      for (WorkerSlot worker : app.pool().workers()) {
-        rows.add(
-            MultiGauge.Row.of(
-                Tags.of("app", app.app().id(), "worker", Long.toString(worker.id())),
-                worker.inflight()));
-      }
-    }
-    gauge.register(rows, true);
   }
 }
