@@ -87,7 +87,16 @@ final class EdgeProcess implements AutoCloseable {
   /** Starts an edge and waits until {@code workers} workers are READY. */
   static EdgeProcess startReady(int workers, String... options) throws Exception {
     EdgeProcess edge = start(List.of(), options);
-    edge.awaitReady(workers);
+    try {
+      edge.awaitReady(workers);
+    } catch (Exception | AssertionError e) {
+      try { // the caller gets no handle to stop it with
+        edge.close();
+      } catch (Exception | AssertionError closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
     return edge;
   }
 
