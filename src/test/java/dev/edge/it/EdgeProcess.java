@@ -121,8 +121,14 @@ final class EdgeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * How long an edge may take to print its URL: a few seconds on a quiet machine, but the ITs run
+   * two at a time and a loaded 2-core machine has been seen to take over 30 s.
+   */
+  private static final long START_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(90);
+
   int port() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + START_LIMIT_NANOS;
     while (port < 0) {
       assertThat(process.isAlive()).as("edge alive; output: %s", output).isTrue();
       assertThat(System.nanoTime())
@@ -135,7 +141,7 @@ final class EdgeProcess implements AutoCloseable {
 
   /** The HTTPS port, from the first {@code edge: https://} line. */
   int httpsPort() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + START_LIMIT_NANOS;
     while (httpsPort < 0) {
       assertThat(process.isAlive()).as("edge alive; output: %s", output).isTrue();
       assertThat(System.nanoTime())
