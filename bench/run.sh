@@ -1036,16 +1036,12 @@ REPORT=$TMP/report.md
   echo
   echo "## Last run"
   echo
-  echo "- $(date -u '+%F %H:%M') UTC; ${CPU_MODEL:-unknown CPU}, $(nproc) CPUs, ${MEM:-unknown} RAM; load before the run ${IDLE_BUSY}% (100 = one core); HEAD $HEAD_TEXT; jar $(jar_text "$EDGE_JAR")"
-  if ((BEFORE)); then echo "- edge-before: $(jar_text "$EDGE_JAR_BEFORE")"; fi
-  echo "- \`wrk $WRK_ARGS\` after a \`wrk $WARMUP_ARGS\` warm-up, per target and endpoint$( ((ROUNDS == 1)) || echo "; $ROUNDS rounds, alternating, medians")"
+  echo "- $(date -u '+%F %H:%M') UTC; ${CPU_MODEL:-unknown CPU}, $(nproc) CPUs, ${MEM:-unknown} RAM; load before the run ${IDLE_BUSY}% (100 = one core); HEAD $HEAD_TEXT; jar $(jar_text "$EDGE_JAR")$( ((!BEFORE)) || echo "; edge-before: $(jar_text "$EDGE_JAR_BEFORE")"); \`wrk $WRK_ARGS\` after a \`wrk $WARMUP_ARGS\` warm-up, per target and endpoint$( ((ROUNDS == 1)) || echo "; $ROUNDS rounds, alternating, medians")"
   echo "- $WORKERS demo workers started by the edge, shared by edge, nginx, nginx-default, HAProxy and Caddy (\`${EDGE_SCHEDULING:-?}\` scheduling); edge event loops: $EVENT_LOOPS${EDGE_OPTIONS:+; edge options \`$EDGE_OPTIONS\`}; nginx ${NGINX_VERSION:-absent} (\`worker_processes $NGINX_WORKERS\`), HAProxy ${HAPROXY_VERSION:-absent}, Caddy ${CADDY_VERSION:-absent}, Java $JAVA_VERSION, wrk $WRK_VERSION"
   echo
   echo "$MEDIANS"
-  echo "Ratios$MEDIANS_OF and issue 23's targets (judged on \`/hello\` and \`/bytes\`; \"best\" is the better of nginx doing the edge's job and HAProxy):"
-  echo
   echo "$RATIOS"
-  echo "Overall: $(verdict "all targets met" "**not all targets met**"). Start-up and memory: worker spawn to READY with all $WORKERS starting at once, median ${READY_MEDIAN:-?} ms over ${#READY_SAMPLES[@]} (max ${READY_MAX:-?}; target <= 250: $READY_MET); cold, without the class-data archive: ${COLD_MS:-?} ms. Edge RSS idle ${IDLE_RSS:-?} (target <= 150 for the edge: $RSS_MET), after the round's load ${LOADED_RSS:-?}."
+  echo "Ratios$MEDIANS_OF; issue 23's targets are judged on \`/hello\` and \`/bytes\`, \"best\" is the better of nginx (doing the edge's job) and HAProxy. Overall: $(verdict "all targets met" "**not all targets met**"). Start-up and memory: worker spawn to READY with all $WORKERS starting at once, median ${READY_MEDIAN:-?} ms over ${#READY_SAMPLES[@]} (max ${READY_MAX:-?}; target <= 250: $READY_MET); cold, without the class-data archive: ${COLD_MS:-?} ms. Edge RSS idle ${IDLE_RSS:-?} (target <= 150 for the edge: $RSS_MET), after the round's load ${LOADED_RSS:-?}. Setup, every round and the raw \`wrk\` output: [$(basename "$RAW_MD")]($RAW_LINK), between its bench-raw markers."
   if ((${#NOT_RUN[@]})); then echo; echo "Not run: $(printf '%s; ' "${NOT_RUN[@]}" | sed 's/; $//')."; fi
   if [[ -n $SKIP_TEXT ]]; then
     echo
@@ -1055,8 +1051,6 @@ REPORT=$TMP/report.md
     echo
     echo "**Warning: other load on the machine during** $DISTURBED; these numbers are not trustworthy, run again."
   fi
-  echo
-  echo "Setup, every round and the raw \`wrk\` output: [$(basename "$RAW_MD")]($RAW_LINK), between its bench-raw markers."
   echo "<!-- bench:end -->"
 } >"$REPORT"
 
