@@ -768,7 +768,7 @@ MEDIANS_OF=$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)")
     echo "**Warning: other load on the machine (over 20 % of a core) during $DISTURBED_RUNS of the ${#RESULTS[@]} measured runs**; these numbers are noisy (which runs: the history file)."
     echo
   fi
-  echo "Setup (certificate, negotiated TLS, nginx's configuration), every round and the raw output: [$(basename "$RAW_MD")]($RAW_LINK), between its https-raw markers."
+  echo "Setup (certificate, negotiated TLS, the proxies' configuration), every round and the raw output: [$(basename "$RAW_MD")]($RAW_LINK), between its https-raw markers."
   echo "<!-- https:end -->"
 } >"$REPORT"
 
