@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks the edge's HTTPS against nginx with the same certificate and the same demo worker, on
+# Benchmarks the edge's HTTPS against nginx and HAProxy with the same certificate and the same demo worker, on
 # loopback only: GET /hello over HTTP/1.1 keep-alive (wrk), over h2 (h2load), and the rate of new
 # TLS connections, resumed (wrk, "Connection: close") and full handshakes (openssl s_time -new).
 #
@@ -7,11 +7,11 @@
 #   ROUNDS=3 bench/https.sh                          # the recorded run: 3 rounds, medians
 #   ROUNDS=1 WRK_DURATION=2s WARMUP_DURATION=2s PERF_MD=- bench/https.sh   # a quick check
 #
-# Duration: (warm-up + measured run) per load, 4 loads, 2 targets per round, plus starts: a default
-# round takes about 4.5 minutes, ROUNDS=3 about 13.
+# Duration: (warm-up + measured run) per load, 4 loads, 3 targets per round, plus starts: a default
+# round takes about 6.5 minutes, ROUNDS=3 about 20.
 #
 # Certificate: one EC P-256 certificate for localhost (and 127.0.0.1), self-signed, made with
-# openssl in the temporary directory for this run and deleted with it; both targets serve it.
+# openssl in the temporary directory for this run and deleted with it; every target serves it.
 #
 # Targets (each started alone, measured, then stopped before the next one starts), as in
 # bench/run.sh:
@@ -25,6 +25,12 @@
 #          upstream keepalive 32 and HTTP/1.1, doing the edge's job per request as bench/run.sh's
 #          nginx does (NGINX_JOB); keepalive_requests 1000000, as the edge has no limit of requests
 #          per connection (nginx's default, 1000, would stop h2load's clients, which do not reconnect)
+#   haproxy  HAProxy (one process, its default threads: one per core), "bind ... ssl alpn h2,http/1.1",
+#          the same certificate, TLS 1.2/1.3 and cipher order as nginx (the server's choice, HAProxy's
+#          default), its default session cache and tickets, proxying to one standalone demo worker on a
+#          Unix socket with "http-reuse always", doing the edge's job as bench/run.sh's haproxy does
+#          (X-Forwarded-*, X-Request-Id both ways, "option httplog" to a file). Left out, with one
+#          line naming the package, when HAProxy is not installed
 #
 # Loads, each after a warm-up of the same kind (WARMUP_DURATION), in this order (LOADS):
 #   h1      wrk -tT -cC -dD --latency https://127.0.0.1:P/hello: HTTP/1.1 keep-alive
@@ -53,11 +59,11 @@
 #   H2_STREAMS           h2load's concurrent streams per connection (-m, default 10)
 #   HANDSHAKE_CLIENTS    parallel openssl s_time processes of the "full" load (default 8)
 #   LOADS                subset/order of "h1 h2 resume full" (default all)
-#   TARGETS              subset/order of "edge nginx" (default both)
+#   TARGETS              subset/order of "edge nginx haproxy" (default all three)
 #   ROUNDS               rounds of all targets, alternating, each started afresh (default 1);
 #                        figures are each target's median over the rounds
-#   NGINX_JOB            "same" (default) or "plain", as in bench/run.sh
-#   STANDALONE_SCHEDULING  "normal" (default) or "batch": nginx's standalone worker, as in run.sh
+#   NGINX_JOB            "same" (default) or "plain", as in bench/run.sh (HAProxy's job follows it)
+#   STANDALONE_SCHEDULING  "normal" (default) or "batch": nginx's and HAProxy's standalone worker
 #   PERF_MD              results file (default docs/edge/PERFORMANCE.md; "-" = do not write): the
 #                        section between its https markers is replaced (inserted after run.sh's
 #                        section the first time) by a compact one: versions, the medians, edge/nginx
@@ -81,7 +87,7 @@ WARMUP_DURATION=${WARMUP_DURATION:-20s}
 H2_STREAMS=${H2_STREAMS:-10}
 HANDSHAKE_CLIENTS=${HANDSHAKE_CLIENTS:-8}
 LOADS=${LOADS:-"h1 h2 resume full"}
-TARGETS=${TARGETS:-"edge nginx"}
+TARGETS=${TARGETS:-"edge nginx haproxy"}
 ROUNDS=${ROUNDS:-1}
 NGINX_JOB=${NGINX_JOB:-same}
 STANDALONE_SCHEDULING=${STANDALONE_SCHEDULING:-normal}
@@ -108,7 +114,7 @@ for n in "$WRK_THREADS" "$WRK_CONNECTIONS" "$H2_STREAMS" "$HANDSHAKE_CLIENTS"; d
   [[ $n =~ ^[1-9][0-9]*$ ]] || die "$n: expected a positive integer (threads, connections, streams, clients)"
 done
 for l in $LOADS; do [[ $l =~ ^(h1|h2|resume|full)$ ]] || die "unknown load $l (expected: h1 h2 resume full)"; done
-for t in $TARGETS; do [[ $t =~ ^(edge|nginx)$ ]] || die "unknown target $t (expected: edge nginx)"; done
+for t in $TARGETS; do [[ $t =~ ^(edge|nginx|haproxy)$ ]] || die "unknown target $t (expected: edge nginx haproxy)"; done
 
 # --- tools -------------------------------------------------------------------------------------
 
@@ -127,6 +133,11 @@ if ((${#missing[@]})); then
   fi
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+HAPROXY=$(command -v haproxy || { [[ -x /usr/sbin/haproxy ]] && echo /usr/sbin/haproxy; } || true)
+if [[ -z $HAPROXY && " $TARGETS " == *" haproxy "* ]]; then
+  log "left out: haproxy: HAProxy is not installed (apt-get install -y haproxy)"
+  TARGETS=$(echo " $TARGETS " | sed 's/ haproxy / /; s/^ *//; s/ *$//')
+fi
 for tool in java curl awk; do command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"; done
 "$NGINX" -V 2>&1 | grep -q -- --with-http_v2_module || die "$NGINX has no HTTP/2 module"
 [[ -f $EDGE_JAR ]] || die "$EDGE_JAR does not exist: build it first (./mvnw -B -q package -DskipTests)"
@@ -172,7 +183,7 @@ cleanup() {
   if ((${#children[@]})); then stop_pid "${children[@]}"; fi
   if ((rc != 0 && rc != 130 && rc != 143)); then
     local f
-    for f in "$TMP"/*.log "$TMP"/nginx/logs/error.log; do
+    for f in "$TMP"/*.log "$TMP"/nginx/logs/error.log "$TMP"/haproxy/*.log; do
       [[ -s $f ]] || continue
       echo "--- last lines of $f" >&2
       tail -n 15 "$f" >&2
@@ -364,6 +375,70 @@ stop_nginx() {
   # shellcheck disable=SC2046
   stop_pid "$NGINX_PID" $(children_of "$NGINX_PID")
   forget_pid "$NGINX_PID"
+}
+
+# --- HAProxy -----------------------------------------------------------------------------------
+
+HAPROXY_PID= HAPROXY_PORT=
+start_haproxy() {  # start_haproxy UPSTREAM_SOCKET: HAProxy terminating TLS (h2 and HTTP/1.1) in front of the worker
+  local sock=$1 dir=$TMP/haproxy log_line="" access=""
+  mkdir -p "$dir"
+  HAPROXY_PORT=$(free_port)
+  # HAProxy takes the certificate and its key in one file
+  cat "$CERT" "$KEY" >"$dir/site.pem"
+  if [[ $NGINX_JOB == same && $EDGE_OPTIONS != *--no-access-log* ]]; then
+    log_line="    log stdout format raw local0 info"
+    access="    option httplog"$'\n'"    log global"
+  fi
+  local job=""
+  if [[ $NGINX_JOB == same ]]; then
+    job="    option forwardfor
+    http-request set-header X-Forwarded-Proto https
+    http-request set-header X-Forwarded-Host %[req.hdr(host)]
+    unique-id-format %[uuid()]
+    unique-id-header X-Request-Id
+    http-after-response set-header X-Request-Id %[unique-id]"
+  fi
+  cat >"$dir/haproxy.cfg" <<EOF
+global
+$log_line
+    maxconn 4096
+    pidfile $dir/haproxy.pid
+    # the edge's cipher order (Mozilla "intermediate"), TLS 1.2 and 1.3; HAProxy prefers the
+    # server's order by default; its session cache and tickets are on by default
+    ssl-default-bind-ciphers $NGINX_CIPHERS
+    ssl-default-bind-ciphersuites $NGINX_SUITES
+    ssl-default-bind-options ssl-min-ver TLSv1.2
+
+defaults
+    mode http
+$access
+    option http-keep-alive
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+    timeout http-keep-alive 60s
+
+frontend fe
+    bind 127.0.0.1:$HAPROXY_PORT ssl crt $dir/site.pem alpn h2,http/1.1
+$job
+    default_backend worker
+
+backend worker
+    http-reuse always
+    server w1 unix@$sock
+EOF
+  "$HAPROXY" -c -q -f "$dir/haproxy.cfg" >"$dir/check.log" 2>&1 \
+    || die "haproxy: bad config $dir/haproxy.cfg ($(head -c 300 "$dir/check.log"))"
+  "$HAPROXY" -db -f "$dir/haproxy.cfg" </dev/null >"$dir/access.log" 2>"$dir/haproxy.log" &
+  HAPROXY_PID=$!
+  PIDS+=("$HAPROXY_PID")
+  wait_until "haproxy" "$HAPROXY_PID" curl -sf --max-time 2 --cacert "$CERT" "https://127.0.0.1:$HAPROXY_PORT/hello"
+  log "haproxy ready on https :$HAPROXY_PORT (pid $HAPROXY_PID)"
+}
+stop_haproxy() {
+  stop_pid "$HAPROXY_PID"
+  forget_pid "$HAPROXY_PID"
 }
 
 # --- checks ------------------------------------------------------------------------------------
@@ -570,6 +645,13 @@ for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
         stop_nginx
         stop_worker
         ;;
+      haproxy)
+        start_worker "$TMP/w.sock"
+        start_haproxy "$TMP/w.sock"
+        bench_target haproxy "$HAPROXY_PORT" "$HAPROXY_PID" "$W_PID"
+        stop_haproxy
+        stop_worker
+        ;;
     esac
   done
 done
@@ -604,14 +686,15 @@ verdict() {  # verdict RATIO: "0.85 x (15 % less)"
 }
 
 MEDIANS=$'| target | load | rate | p50 ms | p99 ms | proxy CPU us per request or connection |\n|---|---|---:|---:|---:|---:|\n'
-RATIOS=$'| load | edge/nginx rate | edge/nginx p99 | edge/nginx proxy CPU per request or connection |\n|---|---|---:|---:|\n'
+RATIOS=$'| load | edge/nginx rate | edge/nginx p99 | edge/nginx proxy CPU per request or connection | edge/haproxy rate | edge/haproxy p99 | edge/haproxy proxy CPU |\n|---|---|---:|---:|---|---:|---:|\n'
 for load in $LOADS; do
   for target in $TARGETS; do
     [[ -n $(result "$target" "$load" 3) ]] || continue
     p50=$(result "$target" "$load" 4) p99=$(result "$target" "$load" 5)
     MEDIANS+="| $target | $(load_text "$load") | $(result "$target" "$load" 3) $(unit "$load") | ${p50:--} | ${p99:--} | $(result "$target" "$load" 7) |"$'\n'
   done
-  RATIOS+="| $(load_text "$load") | $(verdict "$(ratio "$(result edge "$load" 3)" "$(result nginx "$load" 3)")") | $(ratio "$(result edge "$load" 5)" "$(result nginx "$load" 5)") | $(ratio "$(result edge "$load" 7)" "$(result nginx "$load" 7)") |"$'\n'
+  RATIOS+="| $(load_text "$load") | $(verdict "$(ratio "$(result edge "$load" 3)" "$(result nginx "$load" 3)")") | $(ratio "$(result edge "$load" 5)" "$(result nginx "$load" 5)") | $(ratio "$(result edge "$load" 7)" "$(result nginx "$load" 7)") |"
+  RATIOS+=" $(verdict "$(ratio "$(result edge "$load" 3)" "$(result haproxy "$load" 3)")") | $(ratio "$(result edge "$load" 5)" "$(result haproxy "$load" 5)") | $(ratio "$(result edge "$load" 7)" "$(result haproxy "$load" 7)") |"$'\n'
 done
 TABLE=$'| round | target | load | warm-up rate | rate | p50 ms | p99 ms | proxy CPU % | proxy CPU us each | worker CPU % | client CPU % | other CPU % | errors |\n'
 TABLE+=$'|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
@@ -647,6 +730,14 @@ elif [[ $EDGE_OPTIONS == *--no-access-log* ]]; then
 else
   NGINX_JOB_TEXT="the edge's job as in *Last run* (X-Forwarded-*, X-Request-Id both ways, an access-log line per request to a buffered file)"
 fi
+HAPROXY_VERSION=$([[ -z $HAPROXY ]] || "$HAPROXY" -v 2>&1 | head -n1 | awk '{ print $3 }' || true)
+if [[ $NGINX_JOB == plain ]]; then
+  HAPROXY_JOB_TEXT="no extra headers, no log"
+elif [[ $EDGE_OPTIONS == *--no-access-log* ]]; then
+  HAPROXY_JOB_TEXT="the edge's job (\`option forwardfor\`, X-Forwarded-Proto/-Host, X-Request-Id from \`uuid()\` both ways), no log like the edge"
+else
+  HAPROXY_JOB_TEXT="the edge's job (\`option forwardfor\`, X-Forwarded-Proto/-Host, X-Request-Id from \`uuid()\` both ways, \`option httplog\` to stdout redirected to a file)"
+fi
 REPORT=$TMP/report.md
 RAW_LINK=$(realpath -m --relative-to="$(dirname "$PERF_MD")" "$RAW_MD" 2>/dev/null || echo "$RAW_MD")
 MEDIANS_OF=$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)")
@@ -656,23 +747,18 @@ MEDIANS_OF=$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)")
   echo
   echo "## HTTPS (last run)"
   echo
-  echo "\`bench/https.sh\`: the edge's HTTPS against nginx's with the same certificate and the same demo worker, \`GET /hello\` on loopback."
+  echo "\`bench/https.sh\`: the edge's HTTPS against nginx's and HAProxy's with the same certificate and the same demo worker, \`GET /hello\` on loopback."
   echo
-  echo "- Date: $START_DATE-$END_DATE UTC; machine: ${CPU_MODEL:-unknown CPU}, $(nproc) CPUs, ${MEM:-unknown} RAM; $(uname -sr); load before the run (2 s sample, 100 = one core): ${IDLE_BUSY}%"
-  echo "- Jar: \`$JAR_SOURCE\` ($(stat -c %s "$EDGE_JAR") bytes, built $(date -u -r "$EDGE_JAR" '+%F %T') UTC); repository HEAD at run time: $HEAD$DIRTY"
-  echo "- Java: \`$JAVA_VERSION\`; nginx: \`$NGINX_VERSION\` (${NGINX_OPENSSL:-OpenSSL ?}); wrk: \`$WRK_VERSION\`; h2load: \`$H2LOAD_VERSION\`; client OpenSSL: \`$OPENSSL_VERSION\`"
+  echo "- $START_DATE-$END_DATE UTC; ${CPU_MODEL:-unknown CPU}, $(nproc) CPUs; load before the run ${IDLE_BUSY}% (100 = one core); HEAD $HEAD$DIRTY; nginx $NGINX_VERSION${HAPROXY_VERSION:+, HAProxy $HAPROXY_VERSION}; the jar, versions and setup: the history file"
   echo
   echo "### Results$MEDIANS_OF"
   echo
   echo "$MEDIANS"
-  echo "### edge/nginx$MEDIANS_OF"
+  echo "### edge/nginx and edge/haproxy$MEDIANS_OF"
   echo
   echo "$RATIOS"
-  echo "Measured: each target alone$( ((ROUNDS == 1)) || echo ", $ROUNDS rounds alternating, each started afresh"); every load after a ${WARMUP_S} s warm-up"
-  echo "of its kind, then ${DURATION_S} s: \`wrk -t$WRK_THREADS -c$WRK_CONNECTIONS\` (keep-alive), \`h2load -t$WRK_THREADS -c$WRK_CONNECTIONS -m$H2_STREAMS\` (h2), the same wrk with"
-  echo "\`Connection: close\` (TLS session resumed), $HANDSHAKE_CLIENTS \`openssl s_time -new\` (full handshakes). \"proxy CPU\": the"
-  echo "edge JVM's or nginx's (master and worker) CPU per request or connection, not the worker's. The clients"
-  echo "share the cores: where a client's CPU exceeds nginx's, compare CPU, not rate."
+  echo "Each target alone$( ((ROUNDS == 1)) || echo ", $ROUNDS rounds alternating"), every load ${DURATION_S} s after a ${WARMUP_S} s warm-up of its kind; \"proxy CPU\" is the proxy's"
+  echo "own (not the worker's). The clients share the cores: where a client's CPU exceeds the proxy's, compare CPU, not rate."
   echo
   if [[ -n $ERRORS ]]; then
     echo "Errors (non-2xx, socket errors, failed clients): $ERRORS."
@@ -682,7 +768,7 @@ MEDIANS_OF=$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)")
     echo "**Warning: other load on the machine (over 20 % of a core) during $DISTURBED_RUNS of the ${#RESULTS[@]} measured runs**; these numbers are noisy (which runs: the history file)."
     echo
   fi
-  echo "Setup (certificate, negotiated TLS, nginx's configuration), every round and the raw output: [$(basename "$RAW_MD")]($RAW_LINK), between its https-raw markers."
+  echo "Setup (certificate, negotiated TLS, the proxies' configuration), every round and the raw output: [$(basename "$RAW_MD")]($RAW_LINK), between its https-raw markers."
   echo "<!-- https:end -->"
 } >"$REPORT"
 
@@ -695,11 +781,15 @@ RAW=$TMP/raw.md
   echo
   echo "Run of $START_DATE UTC (${CPU_MODEL:-unknown CPU}, HEAD $HEAD, $ROUNDS round$( ((ROUNDS == 1)) || echo s))."
   echo
+  echo "- Date: $START_DATE-$END_DATE UTC; machine: ${CPU_MODEL:-unknown CPU}, $(nproc) CPUs, ${MEM:-unknown} RAM; $(uname -sr); load before the run (2 s sample, 100 = one core): ${IDLE_BUSY}%"
+  echo "- Jar: \`$JAR_SOURCE\` ($(stat -c %s "$EDGE_JAR") bytes, built $(date -u -r "$EDGE_JAR" '+%F %T') UTC); repository HEAD at run time: $HEAD$DIRTY"
+  echo "- Java: \`$JAVA_VERSION\`; nginx: \`$NGINX_VERSION\` (${NGINX_OPENSSL:-OpenSSL ?}); wrk: \`$WRK_VERSION\`; h2load: \`$H2LOAD_VERSION\`; client OpenSSL: \`$OPENSSL_VERSION\`"
   echo "- Certificate (both targets, made for the run): $CERT_TEXT"
   for target in $TARGETS; do echo "- What an OpenSSL client negotiates with $target: ${TLS_SEEN[$target]:-?}"; done
   echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --bind-address=127.0.0.1 --workers=1 --https-port=P --http-port=Q --cert=CERT --key=KEY --cert-dir=TMP${EDGE_OPTIONS:+ $EDGE_OPTIONS}\` (JDK TLS provider; metrics and access log on unless listed; its worker under \`${EDGE_SCHEDULING:-?}\` scheduling)"
   echo "- nginx: 1 worker process, \`listen ... ssl$H2_LISTEN\`${H2_ON:+ and \`$H2_ON\`}, \`ssl_protocols TLSv1.2 TLSv1.3\`, the edge's cipher order with the server's choice (\`ssl_conf_command Ciphersuites $NGINX_SUITES\`, \`ssl_prefer_server_ciphers on\`), \`ssl_session_cache shared:SSL:10m\`, \`ssl_session_timeout 1d\`, tickets on, \`keepalive_requests 1000000\` (the default 1000 ends a connection after 1000 requests, which h2load does not survive: its clients stop; the edge has no limit); $NGINX_JOB_TEXT; upstream: one standalone demo worker on a Unix socket, \`keepalive 32\`, HTTP/1.1 (worker scheduling \`$STANDALONE_SCHEDULING\`)"
-  echo "- Worker JVM options (both): \`$WORKER_JAVA_OPTIONS\`$( ((${#ARCHIVE_OPTS[@]})) && echo " plus the class-data archive")"
+  echo "- HAProxy $HAPROXY_VERSION: one process, its default threads, \`bind ... ssl crt ... alpn h2,http/1.1\`, \`ssl-default-bind-ciphers\`/\`-ciphersuites\` as nginx's, \`ssl-min-ver TLSv1.2\`, its default session cache and tickets; $HAPROXY_JOB_TEXT; backend: the same kind of standalone worker, \`http-reuse always\`"
+  echo "- Worker JVM options (all): \`$WORKER_JAVA_OPTIONS\`$( ((${#ARCHIVE_OPTS[@]})) && echo " plus the class-data archive")"
   echo "- Loads, \`GET /hello\`, each after a ${WARMUP_S} s warm-up of the same kind, measured ${DURATION_S} s: \`wrk -t$WRK_THREADS -c$WRK_CONNECTIONS --latency\` (HTTP/1.1 keep-alive); \`h2load -t$WRK_THREADS -c$WRK_CONNECTIONS -m$H2_STREAMS\` (h2; p50/p99 from its per-request log, \`--log-file\`, as h2load prints only min/max/mean/sd); the same wrk with \`-H 'Connection: close'\` (a new connection per request; wrk resumes the TLS session each time); $HANDSHAKE_CLIENTS \`openssl s_time -new -www /hello\` in parallel (a full handshake per connection, HTTP/1.0; the rate is all their connections over the run's wall time)"
   echo "- Targets run one after another, each alone$( ((ROUNDS == 1)) || echo "; $ROUNDS rounds, alternating, each target started afresh per round; figures are medians over the rounds")"
   echo
@@ -746,11 +836,13 @@ for r in "${RESULTS[@]}"; do
   printf '%-6s %-7s %9s %8s %8s %7s %9s %7s %7s %7s %6s %5s %7s\n' "${f[@]}"
 done
 echo
-echo "== edge/nginx$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)") =="
-printf '%-8s %12s %10s %10s\n' load rate p99 cpu_each
+echo "== edge/nginx and edge/haproxy$( ((ROUNDS == 1)) || echo " (medians over $ROUNDS rounds)") =="
+printf '%-8s %12s %10s %10s %14s %12s %12s\n' load rate/nginx p99 cpu_each rate/haproxy p99 cpu_each
 for load in $LOADS; do
-  printf '%-8s %12s %10s %10s\n' "$load" "$(ratio "$(result edge "$load" 3)" "$(result nginx "$load" 3)")" \
-    "$(ratio "$(result edge "$load" 5)" "$(result nginx "$load" 5)")" "$(ratio "$(result edge "$load" 7)" "$(result nginx "$load" 7)")"
+  printf '%-8s %12s %10s %10s %14s %12s %12s\n' "$load" "$(ratio "$(result edge "$load" 3)" "$(result nginx "$load" 3)")" \
+    "$(ratio "$(result edge "$load" 5)" "$(result nginx "$load" 5)")" "$(ratio "$(result edge "$load" 7)" "$(result nginx "$load" 7)")" \
+    "$(ratio "$(result edge "$load" 3)" "$(result haproxy "$load" 3)")" "$(ratio "$(result edge "$load" 5)" "$(result haproxy "$load" 5)")" \
+    "$(ratio "$(result edge "$load" 7)" "$(result haproxy "$load" 7)")"
 done
 for target in $TARGETS; do echo "$target: ${TLS_SEEN[$target]:-?}"; done
 if [[ -n $DISTURBED ]]; then echo "WARNING: other load on the machine during $DISTURBED"; fi

@@ -302,6 +302,7 @@ HEAD=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
 DIRTY=$(git -C "$ROOT" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with uncommitted changes in src/ or pom.xml')
 EVENT_LOOPS=$([[ $EDGE_OPTIONS =~ --event-loops[=\ ]([0-9]+) ]] && echo "${BASH_REMATCH[1]}" || echo "$((($(nproc) + 1) / 2)) (the default)")
 
+# the full table goes to the history file; PERFORMANCE.md gets the rows marked KEY below
 TABLE="| measure | value |
 |---|---|
 | clients | $(fmt "$(r clients_open_before)") open of $(fmt "$(r clients_requested)") ($(r connect_failures) failed); connected in $(r connect_s) s, all in \`$CHANNEL\` (presence) after $(r subscribed_s) s; $(fmt "$(r clients_open_after)") still open at the end |
@@ -320,6 +321,17 @@ TABLE="| measure | value |
 | the edge's log, whole run (the clients' closes at the end included) | open events failed: $OPEN_FAILED ($OPEN_SHED shed: every worker busy, queue full); close events failed: $CLOSE_FAILED ($CLOSE_SHED shed); workers declared unhealthy: $UNHEALTHY; worker start timeouts: $START_TIMEOUTS; restarts: $RESTARTS |
 | **target p99 <= $TARGET_P99_MS ms** | $MET |"
 
+KEY_TABLE=$(printf '%s\n' "$TABLE" | grep -E '^\|(---| (measure|clients|deliveries|\*\*deliveries/s\*\*|\*\*latency p50 [^|]*|edge CPU|edge memory|load client CPU|\*\*target [^|]*) \|)')
+SETUP=$TMP/setup.md
+{
+  echo "- Date: $START_DATE-$END_DATE UTC"
+  echo "- Machine: ${CPU_MODEL:-unknown CPU}, **$(nproc) CPUs shared by the edge, its $WORKERS workers and the load client**, ${MEM:-unknown} RAM; $(uname -sr); load before the run (2 s sample, 100 = one core): ${IDLE_BUSY}%; open files $FD_NOW per process"
+  echo "- Jar: \`$JAR_SOURCE\` ($(stat -c %s "$EDGE_JAR") bytes, built $(date -u -r "$EDGE_JAR" '+%F %T') UTC); repository HEAD at run time: $HEAD$DIRTY; Java: \`$JAVA_VERSION\`"
+  echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --http-port=P --no-https --bind-address=127.0.0.1 --workers=$WORKERS --realtime-max-clients=$MAX_CLIENTS${EDGE_OPTIONS:+ $EDGE_OPTIONS}\` (event loops: $EVENT_LOOPS; send queue per client: the default 1024 messages / 1024 KiB; metrics and access log on; workers under \`${EDGE_SCHEDULING:-?}\` scheduling)"
+  echo "- Load client: \`java $CLIENT_JAVA_OPTIONS bench/RealtimeLoad.java\`, one JVM: $(fmt "$CLIENTS") clients (a minimal NIO WebSocket client on $LOOPS selector threads) connected at $CONNECT_RATE/s to \`/realtime?channels=$CHANNEL\`; $PUBLISHERS keep-alive publisher connections, publish i due at start + i x $INTERVAL_MS ms on connection i mod $PUBLISHERS, body \`{\"@\":\"$CHANNEL\",\"t\":<System.nanoTime() at send>}\`; latency = the receiver's time after its read returned - t (same JVM, same clock); ${WARMUP} s of warm-up publishes, drained, then ${DURATION} s measured and drained"
+  echo "- CPU % is CPU time over the measured phase's wall time ($(r window_s) s, from the first measured publish to the end of the drain), 100 = one core"
+} >"$SETUP"
+
 REPORT=$TMP/report.md
 {
   echo "<!-- realtime:begin -->"
@@ -329,14 +341,9 @@ REPORT=$TMP/report.md
   echo
   echo "\`bench/realtime.sh\`: $(fmt "$CLIENTS") WebSocket clients in one channel on loopback, one \`POST /publish\` to it every $INTERVAL_MS ms; latency and deliveries as the clients measure them."
   echo
-  echo "- Date: $START_DATE-$END_DATE UTC"
-  echo "- Machine: ${CPU_MODEL:-unknown CPU}, **$(nproc) CPUs shared by the edge, its $WORKERS workers and the load client**, ${MEM:-unknown} RAM; $(uname -sr); load before the run (2 s sample, 100 = one core): ${IDLE_BUSY}%; open files $FD_NOW per process"
-  echo "- Jar: \`$JAR_SOURCE\` ($(stat -c %s "$EDGE_JAR") bytes, built $(date -u -r "$EDGE_JAR" '+%F %T') UTC); repository HEAD at run time: $HEAD$DIRTY; Java: \`$JAVA_VERSION\`"
-  echo "- Edge: \`java ${EDGE_JAVA_OPTIONS:+$EDGE_JAVA_OPTIONS }-jar edge.jar --http-port=P --no-https --bind-address=127.0.0.1 --workers=$WORKERS --realtime-max-clients=$MAX_CLIENTS${EDGE_OPTIONS:+ $EDGE_OPTIONS}\` (event loops: $EVENT_LOOPS; send queue per client: the default 1024 messages / 1024 KiB; metrics and access log on; workers under \`${EDGE_SCHEDULING:-?}\` scheduling)"
-  echo "- Load client: \`java $CLIENT_JAVA_OPTIONS bench/RealtimeLoad.java\`, one JVM: $(fmt "$CLIENTS") clients (a minimal NIO WebSocket client on $LOOPS selector threads) connected at $CONNECT_RATE/s to \`/realtime?channels=$CHANNEL\`; $PUBLISHERS keep-alive publisher connections, publish i due at start + i x $INTERVAL_MS ms on connection i mod $PUBLISHERS, body \`{\"@\":\"$CHANNEL\",\"t\":<System.nanoTime() at send>}\`; latency = the receiver's time after its read returned - t (same JVM, same clock); ${WARMUP} s of warm-up publishes, drained, then ${DURATION} s measured and drained"
-  echo "- CPU % is CPU time over the measured phase's wall time ($(r window_s) s, from the first measured publish to the end of the drain), 100 = one core"
+  echo "- $START_DATE-$END_DATE UTC; ${CPU_MODEL:-unknown CPU}, **$(nproc) CPUs shared by the edge, its $WORKERS workers and the load client**; HEAD $HEAD$DIRTY; event loops: $EVENT_LOOPS; CPU % over the measured $(r window_s) s, 100 = one core"
   echo
-  echo "$TABLE"
+  echo "$KEY_TABLE"
   echo
   if [[ -n $OTHERS ]]; then
     echo "**Other load on the machine during the run** (>= 5 % CPU, over the client's whole run): $OTHERS."
@@ -347,7 +354,7 @@ REPORT=$TMP/report.md
     echo
   fi
   RAW_LINK=$(realpath -m --relative-to="$(dirname "$PERF_MD")" "$RAW_MD" 2>/dev/null || echo "$RAW_MD")
-  echo "The client's full output: [$(basename "$RAW_MD")]($RAW_LINK), between its realtime-raw markers."
+  echo "The setup, every measure and the client's full output: [$(basename "$RAW_MD")]($RAW_LINK), between its realtime-raw markers."
   echo "<!-- realtime:end -->"
 } >"$REPORT"
 
@@ -359,6 +366,10 @@ RAW=$TMP/raw.md
   echo "## Realtime fan-out: the client's output of the run PERFORMANCE.md records"
   echo
   echo "Run of $START_DATE-$END_DATE UTC (${CPU_MODEL:-unknown CPU}, $(nproc) CPUs, HEAD $HEAD$DIRTY); edge \`$EDGE_CMD${EDGE_OPTIONS:+ $EDGE_OPTIONS}\`; client \`${CLIENT_ARGS[*]}\` (ports and paths of that run)."
+  echo
+  cat "$SETUP"
+  echo
+  echo "$TABLE"
   echo
   echo '```'
   cat "$TMP/client.log"
