@@ -47,6 +47,7 @@ final class WorkerCall extends Mono<WorkerResponse>
   private final long readTimeoutNanos;
   private final ResponseBuffers buffers;
   private final Runnable workerDone;
+  private final long createdNanos = System.nanoTime();
   private CoreSubscriber<? super WorkerResponse> actual;
   private Channel channel;
   private WorkerChannelHandler handler;
@@ -94,6 +95,14 @@ final class WorkerCall extends Mono<WorkerResponse>
     return head != null;
   }
 
+  /**
+   * When the call was made ({@link System#nanoTime()}): the one clock reading that the pool's idle
+   * check and the read timeout's start share when the call starts at once on a pooled connection.
+   */
+  long createdNanos() {
+    return createdNanos;
+  }
+
   /** Whether the request was handed to a connection (the worker may have seen it). */
   boolean sent() {
     return sent;
@@ -104,9 +113,9 @@ final class WorkerCall extends Mono<WorkerResponse>
     this.actual = subscriber;
     subscriber.onSubscribe(this);
     if (loop.inEventLoop()) {
-      start();
+      start(createdNanos);
     } else {
-      loop.execute(this::start);
+      loop.execute(() -> start(System.nanoTime()));
     }
   }
 
@@ -124,13 +133,13 @@ final class WorkerCall extends Mono<WorkerResponse>
     }
   }
 
-  private void start() {
+  private void start(long now) {
     if (ended) {
       return;
     }
-    Channel pooled = connections.poll(loop);
+    Channel pooled = connections.poll(loop, now);
     if (pooled != null) {
-      send(pooled);
+      send(pooled, now);
       return;
     }
     ChannelFuture connecting = connections.connect(loop, WorkerChannelHandler.INITIALIZER);
@@ -141,15 +150,15 @@ final class WorkerCall extends Mono<WorkerResponse>
           } else if (ended) {
             connections.release(connecting.channel());
           } else {
-            send(connecting.channel());
+            send(connecting.channel(), System.nanoTime());
           }
         });
   }
 
-  private void send(Channel connection) {
+  private void send(Channel connection, long now) {
     channel = connection;
     handler = WorkerChannelHandler.of(connection);
-    handler.attach(this, readTimeoutNanos, HttpMethod.HEAD.equals(request.method()));
+    handler.attach(this, readTimeoutNanos, HttpMethod.HEAD.equals(request.method()), now);
     sent = true;
     if (body == null) {
       RequestWriter.writeHead(connection, request, true);
@@ -346,7 +355,7 @@ final class WorkerCall extends Mono<WorkerResponse>
       if (!channel.config().isAutoRead()) {
         channel.config().setAutoRead(true);
       }
-      connections.release(channel);
+      connections.release(channel, handler.lastRead()); // the read that ended the response
     } else {
       channel.close();
     }

@@ -65,12 +65,13 @@ final class WorkerChannelHandler extends ChannelInboundHandlerAdapter implements
    * Serves {@code next} from now on; the read timeout starts.
    *
    * @param headRequest whether the request is a {@code HEAD} (its response has no body)
+   * @param now the time ({@link System#nanoTime()}), read by the caller just before
    */
-  void attach(WorkerCall next, long readTimeoutNanos, boolean headRequest) {
+  void attach(WorkerCall next, long readTimeoutNanos, boolean headRequest, long now) {
     this.call = next;
     this.timeoutNanos = readTimeoutNanos;
     parser.expect(headRequest);
-    arm();
+    arm(now);
   }
 
   /** The call ended: the connection idles (or closes) without a read timeout. */
@@ -87,8 +88,11 @@ final class WorkerChannelHandler extends ChannelInboundHandlerAdapter implements
 
   /** Starts counting the read timeout from now (again). */
   void arm() {
+    arm(System.nanoTime());
+  }
+
+  private void arm(long now) {
     armed = true;
-    long now = System.nanoTime();
     lastRead = now;
     long due = now + timeoutNanos;
     if (timer == null || timerDue - due > 0) {
