@@ -18,8 +18,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A worker's response head as {@link WorkerResponseParser} reads it: the head's bytes are copied
- * once into an array, and header names and values are {@link AsciiString} views of it. Also the
- * line-level pieces of the chunked framing.
+ * once into an array, and header names and values are {@link AsciiString} views of it.
  *
  * <p>Lenient where Netty's decoder is and framing does not suffer (CR/LF before a status line,
  * whitespace before a field's colon, folded values); strict where framing would be guessed. Lines
@@ -351,77 +350,5 @@ final class ResponseHead {
 
   private static boolean space(byte b) {
     return b == ' ' || b == '\t';
-  }
-
-  // The chunked framing's lines, read straight from the connection's bytes.
-
-  /**
-   * The index of the LF that ends the line at the start of {@code in}, or -1 when it has not all
-   * arrived; a line longer than {@code max} bytes (without its end) is malformed.
-   */
-  static int lineEnd(ByteBuf in, int max, String what) {
-    int start = in.readerIndex();
-    int lf = in.indexOf(start, in.writerIndex(), LF);
-    int end = lf < 0 ? in.writerIndex() : lf;
-    int length = end - start;
-    if (length > 0 && in.getByte(end - 1) == CR) {
-      length--; // the line's end, or maybe the start of it
-    }
-    if (length > max) {
-      throw new MalformedResponse("a " + what + " longer than " + max + " bytes");
-    }
-    return lf;
-  }
-
-  /** Reads the chunk-size line ending at {@code lf}: the size; extensions are skipped. */
-  static long chunkSize(ByteBuf in, int lf) {
-    int i = in.readerIndex();
-    if (lf == i || in.getByte(lf - 1) != CR) {
-      throw new MalformedResponse("a chunk size line ended by a bare LF");
-    }
-    int end = lf - 1;
-    long size = 0;
-    int digits = 0;
-    for (; i < end; i++, digits++) {
-      int d = Character.digit(in.getByte(i), 16);
-      if (d < 0) {
-        break;
-      }
-      if (digits == 15) {
-        throw new MalformedResponse("a chunk size too large");
-      }
-      size = size << 4 | d;
-    }
-    while (i < end && space(in.getByte(i))) {
-      i++;
-    }
-    if (digits == 0 || (i < end && in.getByte(i) != ';')) {
-      throw new MalformedResponse("a malformed chunk size");
-    }
-    for (; i < end; i++) {
-      if (in.getByte(i) == CR) {
-        throw new MalformedResponse("a bare CR in a chunk size line");
-      }
-    }
-    in.readerIndex(lf + 1);
-    return size;
-  }
-
-  /** Skips the line end after a chunk's data; false until it has arrived. */
-  static boolean skipLineEnd(ByteBuf in) {
-    int readable = in.readableBytes();
-    if (readable == 0) {
-      return false;
-    }
-    if (in.getByte(in.readerIndex()) == CR) {
-      if (readable < 2) {
-        return false;
-      }
-      if (in.getByte(in.readerIndex() + 1) == LF) {
-        in.skipBytes(2);
-        return true;
-      }
-    }
-    throw new MalformedResponse("a chunk's data not followed by its line end");
   }
 }

@@ -85,12 +85,7 @@ final class WorkerResponseParser {
     releasePending();
   }
 
-  /** Whether a response is expected and not yet complete. */
-  boolean reading() {
-    return state != State.DONE;
-  }
-
-  /** Reads {@code in} (ownership passes here). */
+  /** Reads {@code bytes} (ownership passes here). */
   void read(ByteBuf bytes, Receiver to) {
     ByteBuf in = bytes;
     if (pending != null) {
@@ -174,11 +169,11 @@ final class WorkerResponseParser {
           }
         }
         case CHUNK_SIZE -> {
-          int end = ResponseHead.lineEnd(in, MAX_CHUNK_LINE, "chunk size line");
+          int end = ChunkLines.lineEnd(in, MAX_CHUNK_LINE, "chunk size line");
           if (end < 0) {
             return;
           }
-          remaining = ResponseHead.chunkSize(in, end);
+          remaining = ChunkLines.chunkSize(in, end);
           if (remaining == 0) {
             scan.reset(true);
             state = State.TRAILERS;
@@ -198,7 +193,7 @@ final class WorkerResponseParser {
           }
         }
         case CHUNK_END -> {
-          if (!ResponseHead.skipLineEnd(in)) {
+          if (!ChunkLines.skipLineEnd(in)) {
             return;
           }
           state = State.CHUNK_SIZE;
