@@ -47,13 +47,15 @@ public final class WorkerConnections {
     this.idleNanos = idleTime.toNanos();
   }
 
-  /** The most recently used idle connection on {@code loop}, or null when there is none. */
-  public Channel poll(EventLoop loop) {
+  /**
+   * The most recently used idle connection on {@code loop}, or null when there is none; {@code now}
+   * is the time ({@link System#nanoTime()}), read by the caller.
+   */
+  public Channel poll(EventLoop loop, long now) {
     ArrayDeque<Idle> list = idle.get(loop);
     if (list == null) {
       return null;
     }
-    long now = System.nanoTime();
     for (Idle next = list.pollFirst(); next != null; next = list.pollFirst()) {
       if (next.channel.isActive() && now - next.since < idleNanos) {
         return next.channel;
@@ -80,12 +82,16 @@ public final class WorkerConnections {
    * when these connections are closed or it is no longer open.
    */
   public void release(Channel channel) {
+    release(channel, System.nanoTime());
+  }
+
+  /** Like {@link #release(Channel)}, idle from {@code now} ({@link System#nanoTime()}). */
+  public void release(Channel channel, long now) {
     if (closed || !channel.isActive()) {
       channel.close();
       return;
     }
     ArrayDeque<Idle> list = idle.computeIfAbsent(channel.eventLoop(), loop -> new ArrayDeque<>());
-    long now = System.nanoTime();
     Idle oldest = list.peekLast();
     if (oldest != null && now - oldest.since >= idleNanos) {
       list.pollLast().channel.close();

@@ -2,8 +2,6 @@ package dev.edge.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.LastHttpContent;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 
@@ -20,13 +18,19 @@ final class RequestBodyWriter implements CoreSubscriber<ByteBuf> {
 
   private final WorkerCall call;
   private final Channel channel;
+  private final boolean chunked;
   private Subscription upstream;
   private boolean waiting;
   private boolean done;
 
-  RequestBodyWriter(WorkerCall call, Channel channel) {
+  /**
+   * A writer of {@code call}'s body to {@code channel}, in chunks when {@code chunked} (else as it
+   * is: the head told its length).
+   */
+  RequestBodyWriter(WorkerCall call, Channel channel, boolean chunked) {
     this.call = call;
     this.channel = channel;
+    this.chunked = chunked;
   }
 
   @Override
@@ -45,7 +49,8 @@ final class RequestBodyWriter implements CoreSubscriber<ByteBuf> {
       chunk.release();
       return;
     }
-    channel.writeAndFlush(new DefaultHttpContent(chunk), channel.voidPromise());
+    RequestWriter.writeBody(channel, chunk, chunked);
+    channel.flush();
     if (channel.isWritable()) {
       upstream.request(1);
     } else {
@@ -75,7 +80,7 @@ final class RequestBodyWriter implements CoreSubscriber<ByteBuf> {
   public void onComplete() {
     if (!done) {
       done = true;
-      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
+      RequestWriter.writeEnd(channel, chunked);
       call.requestWritten();
     }
   }

@@ -8,11 +8,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -38,7 +37,8 @@ import reactor.core.publisher.Mono;
  * <p>Thread-safety: single subscriber; everything after subscription runs on {@code loop}, the
  * event loop of the client's connection, where the worker connection is opened too.
  */
-final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
+final class WorkerCall extends Mono<WorkerResponse>
+    implements Subscription, WorkerResponseParser.Receiver {
 
   private final WorkerConnections connections;
   private final EventLoop loop;
@@ -47,6 +47,7 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
   private final long readTimeoutNanos;
   private final ResponseBuffers buffers;
   private final Runnable workerDone;
+  private final long createdNanos = System.nanoTime();
   private CoreSubscriber<? super WorkerResponse> actual;
   private Channel channel;
   private WorkerChannelHandler handler;
@@ -94,6 +95,14 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
     return head != null;
   }
 
+  /**
+   * When the call was made ({@link System#nanoTime()}): the one clock reading that the pool's idle
+   * check and the read timeout's start share when the call starts at once on a pooled connection.
+   */
+  long createdNanos() {
+    return createdNanos;
+  }
+
   /** Whether the request was handed to a connection (the worker may have seen it). */
   boolean sent() {
     return sent;
@@ -104,9 +113,9 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
     this.actual = subscriber;
     subscriber.onSubscribe(this);
     if (loop.inEventLoop()) {
-      start();
+      start(createdNanos);
     } else {
-      loop.execute(this::start);
+      loop.execute(() -> start(System.nanoTime()));
     }
   }
 
@@ -124,13 +133,13 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
     }
   }
 
-  private void start() {
+  private void start(long now) {
     if (ended) {
       return;
     }
-    Channel pooled = connections.poll(loop);
+    Channel pooled = connections.poll(loop, now);
     if (pooled != null) {
-      send(pooled);
+      send(pooled, now);
       return;
     }
     ChannelFuture connecting = connections.connect(loop, WorkerChannelHandler.INITIALIZER);
@@ -141,23 +150,23 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
           } else if (ended) {
             connections.release(connecting.channel());
           } else {
-            send(connecting.channel());
+            send(connecting.channel(), System.nanoTime());
           }
         });
   }
 
-  private void send(Channel connection) {
+  private void send(Channel connection, long now) {
     channel = connection;
     handler = WorkerChannelHandler.of(connection);
-    handler.attach(this, readTimeoutNanos);
+    handler.attach(this, readTimeoutNanos, HttpMethod.HEAD.equals(request.method()), now);
     sent = true;
     if (body == null) {
-      connection.writeAndFlush(request, connection.voidPromise());
+      RequestWriter.writeHead(connection, request, true);
       requestDone = true;
     } else {
       handler.disarm(); // the client is still sending: the worker is not late yet
-      connection.write(request, connection.voidPromise());
-      writer = new RequestBodyWriter(this, connection);
+      RequestWriter.writeHead(connection, request, false);
+      writer = new RequestBodyWriter(this, connection, RequestWriter.chunked(request));
       body.subscribe(writer);
     }
   }
@@ -194,11 +203,9 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
   }
 
   /** The response head arrived. */
-  void head(HttpResponse response) {
-    if (!response.decoderResult().isSuccess()) {
-      fail(
-          new IOException(
-              "the worker sent a malformed response: " + response.decoderResult().cause()));
+  @Override
+  public void head(HttpResponse response) {
+    if (ended) {
       return;
     }
     if (response.status().code() == 101) {
@@ -206,7 +213,7 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
       return;
     }
     head = response;
-    headNanos = System.nanoTime();
+    headNanos = handler.lastRead(); // the read that brought the head: no clock read of its own
     if (!requestDone) {
       handler.arm(); // it answered before the whole body was sent: its silence counts from now
     }
@@ -223,40 +230,44 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
   }
 
   /** A part of the response body arrived (ownership passes here). */
-  void content(HttpContent content) {
+  @Override
+  public void body(ByteBuf data) {
     if (ended || head == null) {
-      content.release();
-      return;
-    }
-    if (!content.decoderResult().isSuccess()) {
-      content.release();
-      fail(new IOException("the worker sent a malformed body: " + content.decoderResult().cause()));
-      return;
-    }
-    ByteBuf data = content.content();
-    if (buffered != null) {
+      data.release();
+    } else if (buffered != null) {
       buffered.append(data);
     } else if (stream != null) {
       stream.next(data);
     } else {
       collect(data);
     }
-    if (content instanceof LastHttpContent) {
-      // A worker that answered before reading the whole request body leaves the connection in
-      // an unknown state: it is closed rather than reused.
-      responseDone = true;
-      end(requestDone);
-      if (buffered != null) {
-        buffered.finish();
-      } else if (stream != null) {
-        stream.complete();
-      } else {
-        ByteBuf whole = small == null ? Unpooled.EMPTY_BUFFER : small;
-        small = null;
-        emit(new WorkerResponse(head, headNanos, whole, null));
-      }
-      workerDone.run();
+  }
+
+  /** The response ended; the connection may carry another request when {@code reusable}. */
+  @Override
+  public void last(HttpHeaders trailers, boolean reusable) {
+    if (ended || head == null) {
+      return;
     }
+    // A worker that answered before reading the whole request body leaves the connection in
+    // an unknown state: it is closed rather than reused.
+    responseDone = true;
+    end(requestDone && reusable);
+    if (buffered != null) {
+      buffered.finish();
+    } else if (stream != null) {
+      stream.complete();
+    } else {
+      ByteBuf whole = small == null ? Unpooled.EMPTY_BUFFER : small;
+      small = null;
+      emit(new WorkerResponse(head, headNanos, whole, null));
+    }
+    workerDone.run();
+  }
+
+  @Override
+  public void malformed(String reason) {
+    fail(new IOException("the worker sent a malformed response: " + reason));
   }
 
   private void collect(ByteBuf data) {
@@ -326,7 +337,7 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
 
   /**
    * Ends the call: its connection goes back to the idle ones when {@code clean} (both directions
-   * complete) and the worker keeps it alive; otherwise it is closed.
+   * complete, and the worker keeps it alive); otherwise it is closed.
    */
   private void end(boolean clean) {
     if (ended) {
@@ -340,11 +351,11 @@ final class WorkerCall extends Mono<WorkerResponse> implements Subscription {
       return;
     }
     handler.detach();
-    if (clean && HttpUtil.isKeepAlive(head)) {
+    if (clean) {
       if (!channel.config().isAutoRead()) {
         channel.config().setAutoRead(true);
       }
-      connections.release(channel);
+      connections.release(channel, handler.lastRead()); // the read that ended the response
     } else {
       channel.close();
     }

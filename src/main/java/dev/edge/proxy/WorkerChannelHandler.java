@@ -1,17 +1,10 @@
 package dev.edge.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeadersFactory;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -19,44 +12,28 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The end of a pooled worker connection's pipeline ({@link HttpClientCodec} before it): hands what
- * the worker sends to the {@link WorkerCall} the connection is serving, and keeps its read timeout.
+ * The whole pipeline of a pooled worker connection: reads what the worker sends with a {@link
+ * WorkerResponseParser} and hands it to the {@link WorkerCall} the connection is serving, and keeps
+ * its read timeout. Requests go out as bytes written by {@link RequestWriter}: no HTTP codec.
  *
  * <p>Read timeout, as nginx's {@code proxy_read_timeout}: while a call waits for the worker (after
  * the request was sent, and while the response body is being read with demand for it), no byte from
  * the worker for that long fails the call. One timer per connection, re-armed only when it fires
  * early, so a request costs no timer task of its own.
  *
- * <p>Informational responses ({@code 1xx}) are skipped: the edge answers {@code Expect} itself.
+ * <p>Informational responses ({@code 1xx}) are skipped by the parser: the edge answers {@code
+ * Expect} itself.
  *
  * <p>Thread-safety: confined to the connection's event loop.
  */
 final class WorkerChannelHandler extends ChannelInboundHandlerAdapter implements Runnable {
-
-  /** Largest response head from a worker: a status line and headers. */
-  static final int MAX_HEADER_BYTES = 32 * 1024;
-
-  /**
-   * Response headers as decoded, not validated here: they are validated once, when copied into the
-   * client's response.
-   */
-  private static final HttpHeadersFactory RESPONSE_HEADERS =
-      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   /** Sets up a new worker connection. Stateless, so one instance serves every connection. */
   static final ChannelInitializer<Channel> INITIALIZER =
       new ChannelInitializer<>() {
         @Override
         protected void initChannel(Channel channel) {
-          HttpDecoderConfig decoder =
-              new HttpDecoderConfig()
-                  .setMaxInitialLineLength(8192)
-                  .setMaxHeaderSize(MAX_HEADER_BYTES)
-                  .setMaxChunkSize(64 * 1024)
-                  .setHeadersFactory(RESPONSE_HEADERS);
-          channel
-              .pipeline()
-              .addLast(new HttpClientCodec(decoder, false, false), new WorkerChannelHandler());
+          channel.pipeline().addLast(new WorkerChannelHandler());
         }
 
         @Override
@@ -65,9 +42,9 @@ final class WorkerChannelHandler extends ChannelInboundHandlerAdapter implements
         }
       };
 
+  private final WorkerResponseParser parser = new WorkerResponseParser();
   private ChannelHandlerContext ctx;
   private WorkerCall call;
-  private boolean informational;
   private boolean armed;
   private long timeoutNanos;
   private long lastRead;
@@ -84,24 +61,38 @@ final class WorkerChannelHandler extends ChannelInboundHandlerAdapter implements
     this.ctx = ctx;
   }
 
-  /** Serves {@code next} from now on; the read timeout starts. */
-  void attach(WorkerCall next, long readTimeoutNanos) {
+  /**
+   * Serves {@code next} from now on; the read timeout starts.
+   *
+   * @param headRequest whether the request is a {@code HEAD} (its response has no body)
+   * @param now the time ({@link System#nanoTime()}), read by the caller just before
+   */
+  void attach(WorkerCall next, long readTimeoutNanos, boolean headRequest, long now) {
     this.call = next;
-    this.informational = false;
     this.timeoutNanos = readTimeoutNanos;
-    arm();
+    parser.expect(headRequest);
+    arm(now);
   }
 
   /** The call ended: the connection idles (or closes) without a read timeout. */
   void detach() {
     call = null;
     armed = false;
+    parser.stop();
+  }
+
+  /** When the worker's bytes last arrived ({@link System#nanoTime()}). */
+  long lastRead() {
+    return lastRead;
   }
 
   /** Starts counting the read timeout from now (again). */
   void arm() {
+    arm(System.nanoTime());
+  }
+
+  private void arm(long now) {
     armed = true;
-    long now = System.nanoTime();
     lastRead = now;
     long due = now + timeoutNanos;
     if (timer == null || timerDue - due > 0) {
@@ -140,29 +131,13 @@ final class WorkerChannelHandler extends ChannelInboundHandlerAdapter implements
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     WorkerCall current = call;
-    if (current == null) {
+    if (current == null || !(msg instanceof ByteBuf bytes)) {
       ReferenceCountUtil.release(msg);
       ctx.close();
       return;
     }
     lastRead = System.nanoTime();
-    if (msg instanceof HttpResponse response) {
-      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL
-          && response.status().code() != 101
-          && response.decoderResult().isSuccess()) {
-        informational = true;
-      } else {
-        current.head(response);
-      }
-    }
-    if (msg instanceof HttpContent content) {
-      if (informational) {
-        content.release();
-        informational = !(content instanceof LastHttpContent);
-      } else {
-        current.content(content);
-      }
-    }
+    parser.read(bytes, current);
   }
 
   @Override
@@ -181,7 +156,7 @@ final class WorkerChannelHandler extends ChannelInboundHandlerAdapter implements
       timer = null;
     }
     WorkerCall current = call;
-    if (current != null) {
+    if (current != null && !parser.closed(current)) {
       current.fail(new IOException("the worker closed the connection before the response ended"));
     }
   }

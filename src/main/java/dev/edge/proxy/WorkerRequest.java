@@ -109,10 +109,8 @@ final class WorkerRequest implements ForwardingStrategy<Lease> {
       return Mono.empty();
     }
     WorkerSlot worker = lease.worker();
-    long leasedAt = System.nanoTime();
     WorkerCall call;
     try {
-      record.leased(worker.id(), leasedAt - record.startNanos(), lease.waited());
       call =
           new WorkerCall(
               worker.connections(),
@@ -122,6 +120,7 @@ final class WorkerRequest implements ForwardingStrategy<Lease> {
               readTimeout.toNanos(),
               responseBuffers,
               lease::release);
+      record.leased(worker.id(), call.createdNanos() - record.startNanos(), lease.waited());
     } catch (RuntimeException e) {
       lease.release();
       return Mono.error(e);
@@ -129,7 +128,7 @@ final class WorkerRequest implements ForwardingStrategy<Lease> {
     return call.onErrorMap(e -> loop.classify(e, lease, call.sent(), call.answered()))
         .flatMap(
             response -> {
-              record.answered(response.headNanos() - leasedAt);
+              record.answered(response.headNanos() - call.createdNanos());
               return relay.apply(response);
             })
         .doFinally(

@@ -7,6 +7,8 @@
  * differs plugged in as a {@link dev.edge.proxy.ForwardingStrategy} ({@link
  * dev.edge.proxy.WorkerRequest}, {@link dev.edge.proxy.ProxyRequest}). Both stream bodies both
  * ways, strip hop-by-hop headers ({@link dev.edge.proxy.HopByHopHeaders}) and set {@code
- * X-Forwarded-*} and {@code X-Request-Id}.
+ * X-Forwarded-*} and {@code X-Request-Id}. The worker hop speaks HTTP/1.1 through the edge's own
+ * writer and parser ({@link dev.edge.proxy.RequestWriter}, {@link
+ * dev.edge.proxy.WorkerResponseParser}) rather than an HTTP codec.
  */
 package dev.edge.proxy;

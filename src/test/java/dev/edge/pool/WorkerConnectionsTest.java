@@ -89,8 +89,8 @@ class WorkerConnectionsTest {
 
     onLoop(() -> release(channel));
 
-    assertThat(onLoop(() -> connections.poll(loop))).isSameAs(channel);
-    assertThat(onLoop(() -> connections.poll(loop))).isNull();
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isSameAs(channel);
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isNull();
     assertThat(channel.isActive()).isTrue();
     assertThat(peers).hasSize(1);
     assertThat(accepted).isEmpty();
@@ -103,9 +103,9 @@ class WorkerConnectionsTest {
     onLoop(() -> release(first));
     onLoop(() -> release(second));
 
-    assertThat(onLoop(() -> connections.poll(loop))).isSameAs(second);
-    assertThat(onLoop(() -> connections.poll(loop))).isSameAs(first);
-    assertThat(onLoop(() -> connections.poll(loop))).isNull();
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isSameAs(second);
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isSameAs(first);
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isNull();
   }
 
   @Test
@@ -118,9 +118,12 @@ class WorkerConnectionsTest {
     Channel channel = connect();
     onLoop(() -> release(channel));
 
-    assertThat(otherLoop.submit(() -> connections.poll(otherLoop)).get(2, TimeUnit.SECONDS))
+    assertThat(
+            otherLoop
+                .submit(() -> connections.poll(otherLoop, System.nanoTime()))
+                .get(2, TimeUnit.SECONDS))
         .isNull();
-    assertThat(onLoop(() -> connections.poll(loop))).isSameAs(channel);
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isSameAs(channel);
   }
 
   @Test
@@ -131,7 +134,7 @@ class WorkerConnectionsTest {
 
     Thread.sleep(SHORT_IDLE.toMillis() + 100);
 
-    assertThat(onLoop(() -> connections.poll(loop))).isNull();
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isNull();
     assertThat(channel.closeFuture().await(WAIT.toMillis())).isTrue();
     assertThat(peers.get(channel).closeFuture().await(WAIT.toMillis())).isTrue();
   }
@@ -148,8 +151,8 @@ class WorkerConnectionsTest {
 
     // closed when the other came back, before any poll
     assertThat(old.closeFuture().await(WAIT.toMillis())).isTrue();
-    assertThat(onLoop(() -> connections.poll(loop))).isSameAs(recent);
-    assertThat(onLoop(() -> connections.poll(loop))).isNull();
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isSameAs(recent);
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isNull();
   }
 
   @Test
@@ -166,8 +169,8 @@ class WorkerConnectionsTest {
     peers.get(closedThere).close();
     assertThat(closedThere.closeFuture().await(WAIT.toMillis())).isTrue();
 
-    assertThat(onLoop(() -> connections.poll(loop))).isSameAs(open);
-    assertThat(onLoop(() -> connections.poll(loop))).isNull();
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isSameAs(open);
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isNull();
   }
 
   @Test
@@ -181,7 +184,7 @@ class WorkerConnectionsTest {
     assertThat(idle.closeFuture().await(WAIT.toMillis())).isTrue();
     onLoop(() -> release(busy));
     assertThat(busy.closeFuture().await(WAIT.toMillis())).isTrue();
-    assertThat(onLoop(() -> connections.poll(loop))).isNull();
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isNull();
   }
 
   @Test
@@ -197,7 +200,7 @@ class WorkerConnectionsTest {
             return null;
           });
 
-      assertThat(onLoop(() -> overTcp.poll(loop))).isSameAs(channel);
+      assertThat(onLoop(() -> overTcp.poll(loop, System.nanoTime()))).isSameAs(channel);
     } finally {
       channel.close();
       overTcp.close();

@@ -108,7 +108,7 @@ class WorkerCallTest extends WorkerCallFixture {
     assertThat(text(response.body())).isEqualTo("bye");
     // the stub does not close it: the edge does
     assertThat(serverSide().closeFuture().await(WAIT.toMillis())).isTrue();
-    assertThat(onLoop(() -> connections.poll(loop))).isNull();
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isNull();
     assertThat(text(call("/close").block(WAIT).body())).isEqualTo("bye");
     assertThat(stub.accepted).hasValue(2);
   }
@@ -200,7 +200,7 @@ class WorkerCallTest extends WorkerCallFixture {
     steps.done.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     assertThat(received.toByteArray()).isEqualTo(LARGE_BODY);
     // ended cleanly, the connection is back in the pool, reads again, and holds no buffer
-    assertThat(onLoop(() -> connections.poll(loop))).isSameAs(channel);
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isSameAs(channel);
     assertThat(autoRead(channel)).isTrue();
     assertReleased(allocator);
     assertThat(stub.accepted).hasValue(1);
@@ -239,7 +239,7 @@ class WorkerCallTest extends WorkerCallFixture {
 
     assertThat(channel.closeFuture().await(WAIT.toMillis())).isTrue();
     assertReleased(allocator);
-    assertThat(onLoop(() -> connections.poll(loop))).isNull();
+    assertThat(onLoop(() -> connections.poll(loop, System.nanoTime()))).isNull();
     assertThat(bytes(call("/small").block(WAIT).body())).isEqualTo(SMALL_BODY);
     assertThat(stub.accepted).hasValue(2);
   }
