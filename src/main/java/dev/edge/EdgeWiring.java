@@ -18,6 +18,7 @@ import dev.edge.guard.RequestGuard;
 import dev.edge.hub.LocalHubState;
 import dev.edge.hub.RealtimeHub;
 import dev.edge.mdns.MdnsAdvertiser;
+import dev.edge.memory.IdleMemoryRelease;
 import dev.edge.observe.AccessLog;
 import dev.edge.observe.DashboardEndpoint;
 import dev.edge.observe.EdgeEvents;
@@ -94,6 +95,8 @@ public class EdgeWiring {
     JsonMapper json = JsonMapper.builder().build();
     EdgeEvents events = new EdgeEvents(options.jsonLogging(), System.out);
     EdgeMetrics metrics = new EdgeMetrics(registry);
+    IdleMemoryRelease memory =
+        IdleMemoryRelease.start(options.memory(), () -> metrics.totals().requests());
     SocketDirectory sockets =
         SocketDirectory.create(
             options.socketDir(),
@@ -208,6 +211,7 @@ public class EdgeWiring {
     events.subscribe(
         (event, fields) -> {
           if (event == Event.SHUTDOWN_START) { // followed streams end, so requests can drain
+            memory.stop();
             events.log().close();
             reloader.active().apps().values().forEach(app -> app.supervisor().output().close());
           }
@@ -227,7 +231,8 @@ public class EdgeWiring {
                   return tls;
                 },
             () -> AcmeSetup.totals(renewals),
-            () -> realtime.hub().stats());
+            () -> realtime.hub().stats(),
+            memory::describe);
     Runnable beforeScrape = EdgeMeters.scrapeTimeGauges(registry, reloader, certificates);
     EdgePipeline.BuiltIns builtIns =
         new EdgePipeline.BuiltIns(

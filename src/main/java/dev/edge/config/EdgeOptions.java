@@ -49,6 +49,7 @@ import java.util.List;
  * @param mdns mDNS advertisement of {@code edge.local} and the sites' {@code .local} hosts
  * @param runDir where the control socket and pid file go ({@code --run-dir}, 0700)
  * @param management the management listener (Actuator), or {@link Management#OFF}
+ * @param memory when the idle edge gives memory back ({@code --memory-release-idle-ms})
  */
 public record EdgeOptions(
     int httpPort,
@@ -84,7 +85,8 @@ public record EdgeOptions(
     Realtime realtime,
     Mdns mdns,
     Path runDir,
-    Management management) {
+    Management management,
+    Memory memory) {
 
   /** The Reactor Netty property that sets the number of event loops; the edge sets it. */
   public static final String EVENT_LOOPS_PROPERTY = "reactor.netty.ioWorkerCount";

@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 /**
  * Every option the edge accepts, with its default and what it expects ({@link
  * OptionsParser#OPTIONS}): the core list here, then the options of the feature classes that read
- * their own ({@link MdnsOptions}).
+ * their own ({@link MdnsOptions}, {@link MemoryOptions}).
  */
 final class OptionCatalog {
 
@@ -120,6 +120,9 @@ final class OptionCatalog {
           new Option("management-address", "127.0.0.1", "an IP address or host name"));
 
   private static List<Option> concat(Option... core) {
-    return Stream.concat(Arrays.stream(core), MdnsOptions.OPTIONS.stream()).toList();
+    return Stream.of(
+            Arrays.stream(core), MdnsOptions.OPTIONS.stream(), MemoryOptions.OPTIONS.stream())
+        .flatMap(s -> s)
+        .toList();
   }
 }

@@ -113,7 +113,8 @@ public final class OptionsParser {
             RealtimeOptions.parse(this, source),
             MdnsOptions.parse(source),
             ControlOptions.runDir(source),
-            ManagementOptions.parse(this, source));
+            ManagementOptions.parse(this, source),
+            MemoryOptions.parse(this));
     TlsOptions.listeners(options);
     return options;
   }

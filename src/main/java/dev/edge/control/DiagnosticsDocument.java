@@ -37,6 +37,7 @@ public final class DiagnosticsDocument {
   private final Supplier<Map<String, Object>> tls;
   private final Supplier<Map<String, Object>> acme;
   private final Supplier<Map<String, Object>> realtime;
+  private final Supplier<Map<String, Object>> memory;
 
   /**
    * Wires the document.
@@ -45,6 +46,7 @@ public final class DiagnosticsDocument {
    *     HTTPS is off
    * @param acme rip's {@code metrics.acme} counts ({@code obtained, renewals, failures})
    * @param realtime the {@code realtime} section (the hub's statistics)
+   * @param memory the {@code memory} section (heap now, the idle release's setting and count)
    */
   public DiagnosticsDocument(
       ConfigReloader reloader,
@@ -53,7 +55,8 @@ public final class DiagnosticsDocument {
       Instant startedAt,
       Supplier<Map<String, Object>> tls,
       Supplier<Map<String, Object>> acme,
-      Supplier<Map<String, Object>> realtime) {
+      Supplier<Map<String, Object>> realtime,
+      Supplier<Map<String, Object>> memory) {
     this.reloader = reloader;
     this.metrics = metrics;
     this.version = version;
@@ -61,6 +64,7 @@ public final class DiagnosticsDocument {
     this.tls = tls;
     this.acme = acme;
     this.realtime = realtime;
+    this.memory = memory;
   }
 
   /** The document, once every app's worker table is read. */
@@ -144,6 +148,7 @@ public final class DiagnosticsDocument {
     active.config().sites().values().forEach(site -> hosts.addAll(site.hosts()));
     doc.put("hosts", hosts);
     doc.put("realtime", realtime.get());
+    doc.put("memory", memory.get());
     if (tls != null) {
       doc.put("tls", tls.get());
     }

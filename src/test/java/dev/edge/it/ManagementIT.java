@@ -167,12 +167,13 @@ class ManagementIT {
   }
 
   /**
-   * The document without what moves with the clock: uptimes and last use, and each worker's RSS
-   * (read from /proc at each call).
+   * The document without what moves with the clock: uptimes and last use, each worker's RSS (read
+   * from /proc at each call), and the heap's use and size now.
    */
   private static JsonNode withoutTimes(JsonNode document) {
     ObjectNode copy = (ObjectNode) document.deepCopy();
     copy.remove("uptime");
+    ((ObjectNode) copy.get("memory")).remove(List.of("heapUsedBytes", "heapCommittedBytes"));
     for (JsonNode app : copy.get("apps")) {
       for (JsonNode worker : app.get("workerTable")) {
         ((ObjectNode) worker).remove(List.of("uptime", "lastUsed", "rss"));

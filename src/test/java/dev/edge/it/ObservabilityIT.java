@@ -58,6 +58,7 @@ class ObservabilityIT {
               "gauges",
               "hosts",
               "realtime",
+              "memory",
               "tls");
       assertThat(doc.get("version").get("server").asString()).isEqualTo("0.1.0");
       JsonNode metrics = doc.get("metrics");
