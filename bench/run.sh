@@ -24,7 +24,9 @@
 # worker processes, JVM options, scheduling (the edge's --worker-scheduling, SCHED_BATCH by default)
 # and warmth for all of them. While a proxy other than the edge is measured, the edge stays up,
 # idle, only to keep its workers (health checks every 5 s; its CPU shows as "other"). Within a round
-# the order of these targets rotates, so no proxy always meets freshly started workers.
+# the order of these targets rotates, so no proxy always meets freshly started workers. In round 1
+# the edge's idle RSS is read once its first idle memory release has run (/diagnostics
+# memory.releases >= 1, at most 40 s; --memory-release-idle-ms), and again after the round's load.
 #
 # Targets (each measured alone; proxies are started, measured, then stopped before the next one):
 #   edge           java -jar edge.jar --workers=WORKERS (the built-in demo app, child-JVM workers on
@@ -833,7 +835,14 @@ run_shared() {  # run_shared: starts the edge, measures every shared-socket targ
   if ((ROUND == 1)); then
     WARM_MS=$starts WARM_WALL_MS=$EDGE_WALL_MS
     log "edge workers spawn-to-READY: cold ${COLD_MS} ms, warm ${WARM_MS} ms"
+    # idle: once the edge's first idle memory release ran (--memory-release-idle-ms, /diagnostics
+    # memory.releases); an edge without one (edge-before, =0) is measured after 2 s as before
+    local waited=0
     sleep 2
+    while ((waited < 40)) && ! curl -s "http://127.0.0.1:$EDGE_PORT/diagnostics" | grep -q '"releases":[1-9]'; do
+      sleep 1
+      waited=$((waited + 1))
+    done
     IDLE_RSS="$(rss_mb "$EDGE_PID") MB (workers $(rss_mb $(pgrep -P "$EDGE_PID" | tr '\n' ' ')) MB)"
     log "edge idle RSS: $IDLE_RSS"
   fi
