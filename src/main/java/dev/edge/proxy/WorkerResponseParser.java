@@ -161,10 +161,7 @@ final class WorkerResponseParser {
           if (!in.isReadable()) {
             return;
           }
-          int n = (int) Math.min(remaining, in.readableBytes());
-          remaining -= n;
-          to.body(in.readRetainedSlice(n));
-          if (remaining == 0) {
+          if (passBody(in, to)) {
             finish(in, EmptyHttpHeaders.INSTANCE, to);
           }
         }
@@ -185,10 +182,7 @@ final class WorkerResponseParser {
           if (!in.isReadable()) {
             return;
           }
-          int n = (int) Math.min(remaining, in.readableBytes());
-          remaining -= n;
-          to.body(in.readRetainedSlice(n));
-          if (remaining == 0) {
+          if (passBody(in, to)) {
             state = State.CHUNK_END;
           }
         }
@@ -218,6 +212,17 @@ final class WorkerResponseParser {
   }
 
   /** The head of the final response is in: hand it over and choose how its body is framed. */
+  /**
+   * Hands over as much of the remaining body (or chunk) as was read, as a slice; true when that
+   * finished it.
+   */
+  private boolean passBody(ByteBuf in, Receiver to) {
+    int n = (int) Math.min(remaining, in.readableBytes());
+    remaining -= n;
+    to.body(in.readRetainedSlice(n));
+    return remaining == 0;
+  }
+
   private void begin(ResponseHead head, ByteBuf in, Receiver to) {
     keepAlive = head.keepAlive();
     int status = head.status().code();
