@@ -46,33 +46,22 @@ final class RequestWriter {
   }
 
   /**
-   * Writes and flushes {@code request}'s head; for a {@link FullHttpRequest}, its body and end too
-   * (the request is released). Another request's body follows with {@link #writeBody}.
+   * Writes {@code request}'s head, flushed when {@code flush}; for a {@link FullHttpRequest}, its
+   * body and end too (the request is released). Another request's body follows with {@link
+   * #writeBody}.
    */
   static void writeHead(Channel channel, HttpRequest request, boolean flush) {
-    ByteBuf head = head(channel.alloc(), request);
+    channel.write(head(channel.alloc(), request), channel.voidPromise());
     if (request instanceof FullHttpRequest full) {
       try {
         boolean chunked = chunked(request);
-        ByteBuf content = full.content();
-        if (content.isReadable()) {
-          channel.write(head, channel.voidPromise());
-          writeBody(channel, content.retain(), chunked);
-          head = null;
-        }
+        writeBody(channel, full.content().retain(), chunked);
         if (chunked) {
-          if (head != null) {
-            channel.write(head, channel.voidPromise());
-            head = null;
-          }
           channel.write(LAST_CHUNK.duplicate(), channel.voidPromise());
         }
       } finally {
         full.release();
       }
-    }
-    if (head != null) {
-      channel.write(head, channel.voidPromise());
     }
     if (flush) {
       channel.flush();
